@@ -1,0 +1,12 @@
+"""Deep Belief Nets and Restricted Boltzmann Machines as scikit-learn estimators.
+
+Importing ``dbn`` compiles nothing: the Numba kernels compile on first use
+and are cached on disk.
+"""
+
+from ._rbm import BernoulliRBM
+from .exceptions import DataRangeWarning, DivergenceError
+
+__version__ = "0.1.0"
+
+__all__ = ["BernoulliRBM", "DataRangeWarning", "DivergenceError", "__version__"]

@@ -1,0 +1,140 @@
+"""Contrastive divergence (CD-k and persistent CD) for binary-hidden RBMs.
+
+The parameters live in one augmented float32 matrix ``P`` of shape
+``(n_visible + 1, n_hidden + 1)``::
+
+    P[:V, :H] = W          (weights, visible x hidden)
+    P[V, :H]  = c          (hidden biases)
+    P[:V, H]  = b          (visible biases)
+    P[V, H]   = 0
+
+With a constant column of ones appended to visible and hidden states, every
+product ``[v, 1] @ P[:, :H]`` already includes the bias, and the whole
+gradient (weights and both biases) is a single product of stacked
+positive/negative states::
+
+    [v_data; v_model].T @ [h_data, +1; -h_model, -1]
+
+so a CD-1 update is exactly five BLAS products and a few fused Numba loops,
+without any per-batch allocation.
+"""
+
+import numpy as np
+
+from . import _kernels
+
+
+def pack_params(weights_vh, hidden_bias, visible_bias):
+    """Assemble the augmented parameter matrix from its parts (float32 copy)."""
+    n_visible, n_hidden = weights_vh.shape
+    P = np.zeros((n_visible + 1, n_hidden + 1), dtype=np.float32)
+    P[:n_visible, :n_hidden] = weights_vh
+    P[n_visible, :n_hidden] = hidden_bias
+    P[:n_visible, n_hidden] = visible_bias
+    return P
+
+
+def unpack_params(P):
+    """Return ``(W (V, H), hidden_bias, visible_bias)`` as fresh arrays."""
+    V, H = P.shape[0] - 1, P.shape[1] - 1
+    return P[:V, :H].copy(), P[V, :H].copy(), P[:V, H].copy()
+
+
+class CDWorkspace:
+    """Preallocated buffers and the update step of CD-k / PCD-k.
+
+    Parameters
+    ----------
+    n_visible, n_hidden, batch_size : int
+        Shapes of the model and the largest minibatch.
+    """
+
+    def __init__(self, n_visible, n_hidden, batch_size):
+        V, H, B = n_visible, n_hidden, batch_size
+        self.n_visible, self.n_hidden, self.batch_size = V, H, B
+        f32 = np.float32
+        # Rows [0, n) hold the data, rows [n, 2n) the model's negative states.
+        self.vis = np.zeros((2 * B, V + 1), dtype=f32)
+        self.vis[:, V] = 1.0
+        self.hid = np.zeros((2 * B, H + 1), dtype=f32)
+        self.h_sample = np.zeros((B, H + 1), dtype=f32)
+        self.h_sample[:, H] = 1.0
+        self.u_hid = np.empty((B, H), dtype=f32)
+        self.u_vis = np.empty((B, V), dtype=f32)
+        self.grad = np.empty((V + 1, H + 1), dtype=f32)
+        self.visible_sum = np.empty(V, dtype=np.float64)
+        self.hidden_sum = np.empty(H, dtype=np.float64)
+        self._layout_rows = -1
+
+    def _set_layout(self, n):
+        # The sign column of the hidden states weights data rows +1 and
+        # model rows -1 in the stacked gradient product.
+        if n != self._layout_rows:
+            H = self.n_hidden
+            self.hid[:n, H] = 1.0
+            self.hid[n:2 * n, H] = -1.0
+            self._layout_rows = n
+
+    def step(self, P, velocity, n, rng, *, cd_steps, chains, learning_rate,
+             momentum, weight_decay, sparsity_target, sparsity_cost,
+             hidden_mean, sparsity_decay=0.9):
+        """One CD-k (or PCD-k when ``chains`` is given) update from ``vis[:n]``.
+
+        ``chains`` is None for CD, or the (B, H + 1) hidden states of the
+        persistent chains (updated in place). ``hidden_mean`` is the running
+        mean hidden activity used by the sparsity penalty (updated in place).
+        """
+        V, H = self.n_visible, self.n_hidden
+        vis, hid = self.vis, self.hid
+        self._set_layout(n)
+        W_up = P[:, :H]          # (V + 1, H): [v, 1] @ W_up = v W + c
+        W_down = P[:V, :].T      # (H + 1, V): [h, 1] @ W_down = h W^T + b
+
+        # Positive phase: hidden probabilities and a sample driven by the data.
+        np.matmul(vis[:n], W_up, out=hid[:n, :H])
+        rng.random(out=self.u_hid[:n], dtype=np.float32)
+        _kernels.sigmoid_sample_rows(hid, 0, n, H, self.u_hid, self.h_sample, False)
+
+        # Negative phase: k alternating Gibbs steps from the data's sample
+        # (CD) or from the persistent chains (PCD).
+        state = self.h_sample if chains is None else chains
+        for step in range(cd_steps):
+            last = step == cd_steps - 1
+            np.matmul(state[:n], W_down, out=vis[n:2 * n, :V])
+            if last and chains is None:
+                # Mean-field reconstruction: probabilities lower the variance.
+                _kernels.sigmoid_rows(vis, n, 2 * n, V, False)
+            else:
+                rng.random(out=self.u_vis[:n], dtype=np.float32)
+                _kernels.sample_rows_inplace(vis, n, 2 * n, V, self.u_vis)
+            np.matmul(vis[n:2 * n], W_up, out=hid[n:2 * n, :H])
+            if last and chains is None:
+                _kernels.sigmoid_rows(hid, n, 2 * n, H, True)
+            else:
+                rng.random(out=self.u_hid[:n], dtype=np.float32)
+                _kernels.sigmoid_sample_rows(hid, n, 2 * n, H, self.u_hid, state, last)
+
+        np.matmul(vis[:2 * n].T, hid[:2 * n], out=self.grad)
+        if sparsity_cost > 0.0:
+            _kernels.column_sums(hid[:n, :H], self.hidden_sum)
+            hidden_mean *= sparsity_decay
+            hidden_mean += (1.0 - sparsity_decay) * self.hidden_sum / n
+            _kernels.column_sums(vis[:n, :V], self.visible_sum)
+            _kernels.sparsity_adjust(self.grad, hidden_mean, self.visible_sum, n,
+                                     sparsity_target, sparsity_cost, V, H)
+        _kernels.momentum_update(P, velocity, self.grad, 1.0 / n, learning_rate,
+                                 momentum, weight_decay, V, H)
+
+
+def mean_field_reconstruction(X32, P):
+    """``sigmoid(sigmoid(X W + c) W^T + b)`` for a float32 block (monitoring)."""
+    V, H = P.shape[0] - 1, P.shape[1] - 1
+    n = X32.shape[0]
+    hid = np.empty((n, H + 1), dtype=np.float32)
+    hid[:, H] = 1.0
+    np.matmul(X32, P[:V, :H], out=hid[:, :H])
+    hid[:, :H] += P[V, :H]
+    _kernels.sigmoid_rows(hid, 0, n, H, False)
+    vis = hid @ P[:V, :].T
+    _kernels.sigmoid_rows(vis, 0, n, V, False)
+    return vis

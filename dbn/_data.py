@@ -1,0 +1,206 @@
+"""Row sources: read minibatches from dense, memory-mapped, sparse or lazy data.
+
+Training never materialises a converted copy of the whole data set: a source
+copies the rows of one minibatch into a preallocated float32 buffer, casting on
+the way. Three kinds exist:
+
+* ``DenseRows``: any numpy array, including ``numpy.memmap`` (rows gathered
+  directly, in any order);
+* ``CSRRows``: a scipy CSR matrix or array (rows densified one batch at a
+  time, never the whole matrix);
+* ``LazyRows``: any other 2-D object with ``shape``, ``dtype`` and slicing
+  (h5py or zarr data sets, dask arrays...). It is read in contiguous slices,
+  so shuffling permutes whole batches rather than single rows.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
+from . import _kernels
+from .exceptions import DataRangeWarning
+
+# Rows per block when a whole pass over the data is made outside training
+# (statistics, transform of lazy data): large enough for BLAS, small enough
+# to keep temporaries far below the data's size.
+CHUNK_ROWS = 4096
+
+
+def is_lazy_array(X):
+    """True for 2-D array-likes that slice lazily and that we must not load whole."""
+    if isinstance(X, np.ndarray) or sp.issparse(X):
+        return False
+    return (
+        hasattr(X, "shape")
+        and hasattr(X, "dtype")
+        and hasattr(X, "__getitem__")
+        and len(getattr(X, "shape", ())) == 2
+    )
+
+
+def validate_rows(estimator, X, *, reset):
+    """Validate ``X`` like scikit-learn does and wrap it in a row source.
+
+    Floating input keeps its dtype (float32 or float64, no copy); any other
+    numeric input becomes float32, the training precision, so no float64 copy
+    of the data is ever made here.
+    """
+    if is_lazy_array(X):
+        return _validate_lazy(estimator, X, reset=reset)
+    X = validate_data(
+        estimator,
+        X,
+        accept_sparse="csr",
+        dtype=[np.float32, np.float64],
+        reset=reset,
+    )
+    if sp.issparse(X):
+        return CSRRows(X)
+    return DenseRows(X)
+
+
+def _validate_lazy(estimator, X, *, reset):
+    n_rows, n_features = (int(s) for s in X.shape)
+    kind = np.dtype(X.dtype).kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"{type(estimator).__name__} needs numeric data; got an array-like of "
+            f"dtype {X.dtype}."
+        )
+    if n_rows < 1 or n_features < 1:
+        raise ValueError(
+            f"Found array with {n_rows} sample(s) and {n_features} feature(s) "
+            f"(shape={X.shape}) while a minimum of 1 is required."
+        )
+    if reset:
+        estimator.n_features_in_ = n_features
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+    elif n_features != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} is expecting "
+            f"{estimator.n_features_in_} features as input."
+        )
+    return LazyRows(X)
+
+
+class DenseRows:
+    """Rows of an in-memory or memory-mapped numpy array."""
+
+    def __init__(self, X):
+        self.X = X
+        self.n_rows, self.n_features = X.shape
+        self.dtype = X.dtype
+
+    def batches(self, batch_size, rng, shuffle):
+        order = rng.permutation(self.n_rows) if shuffle else np.arange(self.n_rows, dtype=np.int64)
+        return [order[i:i + batch_size] for i in range(0, self.n_rows, batch_size)]
+
+    def monitor_rows(self, n):
+        """``n`` row indices spread evenly over the data (for monitoring)."""
+        return np.unique(np.linspace(0, self.n_rows - 1, n).astype(np.int64))
+
+    def read(self, rows, out):
+        """Copy ``X[rows]`` into the first ``len(rows)`` rows of ``out``."""
+        _kernels.gather_dense(self.X, rows, out)
+
+    def block(self, start, stop):
+        return self.X[start:stop]
+
+
+class CSRRows(DenseRows):
+    """Rows of a scipy CSR matrix, densified a batch at a time."""
+
+    def __init__(self, X):
+        # Duplicate entries are summed by the gather kernel; the user's
+        # matrix is never modified.
+        self.X = X
+        self.n_rows, self.n_features = X.shape
+        self.dtype = X.dtype
+
+    def read(self, rows, out):
+        X = self.X
+        _kernels.gather_csr(X.data, X.indices, X.indptr, rows, out)
+
+    def block(self, start, stop):
+        return self.X[start:stop]
+
+
+class LazyRows(DenseRows):
+    """Rows of a lazily sliced array-like, read in contiguous slices."""
+
+    def __init__(self, X):
+        self.X = X
+        self.n_rows, self.n_features = (int(s) for s in X.shape)
+        self.dtype = np.dtype(X.dtype)
+
+    def batches(self, batch_size, rng, shuffle):
+        starts = np.arange(0, self.n_rows, batch_size)
+        if shuffle:
+            starts = rng.permutation(starts)
+        return [np.arange(s, min(s + batch_size, self.n_rows), dtype=np.int64) for s in starts]
+
+    def monitor_rows(self, n):
+        # Contiguous, so that monitoring reads one slice.
+        return np.arange(n, dtype=np.int64)
+
+    def read(self, rows, out):
+        block = self.block(int(rows[0]), int(rows[-1]) + 1)
+        _kernels.gather_dense(block, np.arange(block.shape[0], dtype=np.int64), out)
+
+    def block(self, start, stop):
+        block = np.asarray(self.X[start:stop])
+        if block.dtype.kind not in "f":
+            block = block.astype(np.float32)
+        if not np.isfinite(block).all():
+            raise ValueError(
+                f"Input X contains NaN or infinity (in rows {start} to {stop - 1})."
+            )
+        return block
+
+
+def iter_blocks(source, chunk_rows=CHUNK_ROWS):
+    """Yield ``(start, stop, block)`` over the source in contiguous chunks."""
+    for start in range(0, source.n_rows, chunk_rows):
+        stop = min(start + chunk_rows, source.n_rows)
+        yield start, stop, source.block(start, stop)
+
+
+def column_means_and_range(source):
+    """Column means (float64) and the global min and max, in one chunked pass."""
+    total = np.zeros(source.n_features)
+    lo, hi = np.inf, -np.inf
+    for start, stop, block in iter_blocks(source):
+        if sp.issparse(block):
+            total += np.asarray(block.sum(axis=0, dtype=np.float64)).ravel()
+            values = block.data
+            if block.nnz < block.shape[0] * block.shape[1]:
+                lo, hi = min(lo, 0.0), max(hi, 0.0)
+        else:
+            total += block.sum(axis=0, dtype=np.float64)
+            values = block
+        if values.size:
+            lo = min(lo, float(values.min()))
+            hi = max(hi, float(values.max()))
+    return total / source.n_rows, lo, hi
+
+
+def warn_if_outside_unit_interval(lo, hi, estimator_name, stacklevel=3):
+    """Bernoulli visible units model values in [0, 1]; say so when data leave it."""
+    if lo < 0.0 or hi > 1.0:
+        warnings.warn(
+            f"{estimator_name} has Bernoulli visible units, which expect values in "
+            f"[0, 1], but X ranges over [{lo:.4g}, {hi:.4g}]. Scale the features "
+            f"first, e.g. with sklearn.preprocessing.MinMaxScaler.",
+            DataRangeWarning,
+            stacklevel=stacklevel,
+        )
+
+
+def check_positive_int(value, name):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)

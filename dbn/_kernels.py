@@ -1,0 +1,253 @@
+"""Numba kernels for the elementwise work of RBM training and scoring.
+
+Matrix products are left to BLAS (numpy ``@``); these kernels fuse what comes
+between them (sigmoid, Bernoulli sampling, parameter updates, row gathering) so
+that no temporary arrays are made per minibatch. They are pure functions over
+arrays and know nothing of estimators. All are compiled lazily on first call
+and cached on disk (``cache=True``), so ``import dbn`` compiles nothing.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+_jit = njit(cache=True, nogil=True)
+# Elementwise loops over float32 buffers: fastmath lets LLVM vectorise them and
+# the numpy error model drops the division-by-zero checks that would block it.
+# Nothing here relies on NaN semantics: the trainer checks the parameters for
+# non-finite values once per epoch instead.
+_fast = njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+
+# 2**f on [-0.5, 0.5]: least-squares polynomial of degree 6 (max error 5e-9);
+# refit with tools/fit_exp2.py. Together with building 2**n from the exponent
+# bits it gives an exp that LLVM can vectorise, which libm's exp is not.
+_E0 = np.float32(1.0)
+_E1 = np.float32(0.6931471824645996)
+_E2 = np.float32(0.24022650718688965)
+_E3 = np.float32(0.05550340563058853)
+_E4 = np.float32(0.009618040174245834)
+_E5 = np.float32(0.0013395285932347178)
+_E6 = np.float32(0.0001546531857457012)
+_LOG2E = np.float32(1.4426950408889634)
+_EXP2_LIMIT = np.float32(126.0)
+_HALF = np.float32(0.5)
+_ONE = np.float32(1.0)
+_ZERO = np.float32(0.0)
+
+
+@_fast
+def _sigmoid32(x):
+    """Logistic sigmoid in float32, relative error below 1e-6, any finite x."""
+    y = -x * _LOG2E
+    # Clamping keeps 2**n a normal float32: the result saturates to 0 or 1
+    # for |x| > 87 instead of overflowing.
+    y = min(max(y, -_EXP2_LIMIT), _EXP2_LIMIT)
+    n = np.floor(y + _HALF)
+    f = y - n
+    poly = _E0 + f * (_E1 + f * (_E2 + f * (_E3 + f * (_E4 + f * (_E5 + f * _E6)))))
+    scale = np.int32((np.int32(n) + np.int32(127)) << np.int32(23)).view(np.float32)
+    return _ONE / (_ONE + poly * scale)
+
+
+@_jit
+def _sigmoid(x):
+    # float64 reference: two branches so exp never overflows.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@_jit
+def _softplus(x):
+    # log(1 + exp(x)) without overflow for large x or loss for very negative x.
+    if x > 0:
+        return x + math.log1p(math.exp(-x))
+    return math.log1p(math.exp(x))
+
+
+@_fast
+def sigmoid_rows(act, row_start, row_stop, n_cols, negate):
+    """Sigmoid in place on ``act[row_start:row_stop, :n_cols]``.
+
+    ``act`` is a C-contiguous float32 buffer (wider than ``n_cols`` when it
+    carries a bias column). With ``negate`` the probabilities are stored with
+    a minus sign, which is how negative-phase statistics enter the stacked
+    gradient product.
+    """
+    sign = -_ONE if negate else _ONE
+    for r in range(row_start, row_stop):
+        row = act[r]
+        for j in range(n_cols):
+            row[j] = sign * _sigmoid32(row[j])
+
+
+@_fast
+def sigmoid_sample_rows(act, row_start, row_stop, n_cols, uniforms, samples, negate):
+    """Sigmoid in place plus Bernoulli samples, on ``act[row_start:row_stop, :n_cols]``.
+
+    Row ``row_start + k`` uses ``uniforms[k]`` and writes its 0/1 sample to
+    ``samples[k]``; ``samples`` may be ``act`` itself (chain states replace
+    their probabilities) when ``row_start`` is 0.
+    """
+    sign = -_ONE if negate else _ONE
+    for k in range(row_stop - row_start):
+        row = act[row_start + k]
+        u = uniforms[k]
+        out = samples[k]
+        for j in range(n_cols):
+            p = _sigmoid32(row[j])
+            row[j] = sign * p
+            out[j] = _ONE if u[j] < p else _ZERO
+
+
+@_fast
+def sample_rows_inplace(act, row_start, row_stop, n_cols, uniforms):
+    """Replace pre-activations by Bernoulli samples of their sigmoid."""
+    for k in range(row_stop - row_start):
+        row = act[row_start + k]
+        u = uniforms[k]
+        for j in range(n_cols):
+            row[j] = _ONE if u[j] < _sigmoid32(row[j]) else _ZERO
+
+
+@_fast
+def momentum_update(params, velocity, grad, scale, learning_rate, momentum,
+                    weight_decay, n_visible, n_hidden):
+    """One momentum step on the augmented parameter matrix, in place.
+
+    ``params`` is (n_visible + 1, n_hidden + 1): the weights in the top-left
+    block, hidden biases in the last row, visible biases in the last column.
+    ``grad`` is the summed positive-minus-negative statistic in the same
+    layout; ``scale`` turns the sum into a mean. L2 weight decay applies to
+    the weights only, never to the biases.
+    """
+    lr = np.float32(learning_rate)
+    mom = np.float32(momentum)
+    sc = np.float32(scale)
+    decay = np.float32(weight_decay)
+    for i in range(n_visible + 1):
+        p = params[i]
+        v = velocity[i]
+        g = grad[i]
+        d = decay if i < n_visible else _ZERO
+        for j in range(n_hidden):
+            step = mom * v[j] + lr * (g[j] * sc - d * p[j])
+            v[j] = step
+            p[j] += step
+        # Visible-bias column: no decay.
+        step = mom * v[n_hidden] + lr * g[n_hidden] * sc
+        v[n_hidden] = step
+        p[n_hidden] += step
+    # The corner entry belongs to no parameter; keep it exactly zero.
+    params[n_visible, n_hidden] = _ZERO
+    velocity[n_visible, n_hidden] = _ZERO
+
+
+@_jit
+def sparsity_adjust(grad, hidden_mean, visible_sum, n_rows, target, cost,
+                    n_visible, n_hidden):
+    """Add the sparsity penalty of Hinton's practical guide to ``grad``.
+
+    The penalty pulls the running mean activation ``hidden_mean`` of each
+    hidden unit towards ``target``; its derivative ``cost * (q - target)`` is
+    applied to the hidden bias and, weighted by the visible activity, to the
+    unit's incoming weights.
+    """
+    for j in range(n_hidden):
+        d = cost * (hidden_mean[j] - target)
+        grad[n_visible, j] -= d * n_rows
+        for i in range(n_visible):
+            grad[i, j] -= d * visible_sum[i]
+
+
+@_jit
+def column_sums(block, out):
+    """``out[j] = sum_r block[r, j]`` without allocating."""
+    n, m = block.shape
+    for j in range(m):
+        out[j] = 0.0
+    for r in range(n):
+        for j in range(m):
+            out[j] += block[r, j]
+
+
+@_jit
+def gather_dense(X, rows, out):
+    """Copy rows ``rows`` of ``X`` into ``out`` (casting to out's dtype)."""
+    m = X.shape[1]
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        for j in range(m):
+            out[k, j] = X[r, j]
+
+
+@_jit
+def gather_csr(data, indices, indptr, rows, out):
+    """Densify rows ``rows`` of a CSR matrix into ``out``."""
+    m = out.shape[1]
+    for k in range(rows.shape[0]):
+        for j in range(m):
+            out[k, j] = 0.0
+        r = rows[k]
+        for p in range(indptr[r], indptr[r + 1]):
+            out[k, indices[p]] += data[p]
+
+
+@_jit
+def squared_error(a, b):
+    """Sum of squared differences of two equally shaped 2-D arrays."""
+    n, m = a.shape
+    total = 0.0
+    for r in range(n):
+        for j in range(m):
+            d = float(a[r, j]) - float(b[r, j])
+            total += d * d
+    return total
+
+
+@_jit
+def free_energy_rows(pre_hidden, visible_term, out):
+    """``out[r] = -visible_term[r] - sum_j softplus(pre_hidden[r, j])``."""
+    n, m = pre_hidden.shape
+    for r in range(n):
+        s = 0.0
+        for j in range(m):
+            s += _softplus(float(pre_hidden[r, j]))
+        out[r] = -visible_term[r] - s
+
+
+@_jit
+def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, out):
+    """Full log pseudo-likelihood of each row of ``V`` (float64 throughout).
+
+    ``out[r] = sum_i log P(v_i | v_-i)``, where for Bernoulli visible units
+    ``P(v_i | v_-i) = sigmoid(F(v with bit i flipped) - F(v))`` and ``F`` is
+    the free energy. Flipping bit i moves each hidden pre-activation by
+    ``W[i, j] * (1 - 2 v_i)``, so a row costs O(n_visible * n_hidden) and its
+    score depends on nothing but the row itself.
+    """
+    n, n_visible = V.shape
+    n_hidden = hidden_bias.shape[0]
+    pre = np.empty(n_hidden)
+    soft = np.empty(n_hidden)
+    for r in range(n):
+        for j in range(n_hidden):
+            pre[j] = hidden_bias[j]
+        for i in range(n_visible):
+            vi = V[r, i]
+            if vi != 0.0:
+                for j in range(n_hidden):
+                    pre[j] += vi * weights[i, j]
+        for j in range(n_hidden):
+            soft[j] = _softplus(pre[j])
+        total = 0.0
+        for i in range(n_visible):
+            delta = 1.0 - 2.0 * V[r, i]
+            # F(flipped) - F(v)
+            gap = -visible_bias[i] * delta
+            for j in range(n_hidden):
+                gap -= _softplus(pre[j] + weights[i, j] * delta) - soft[j]
+            total -= _softplus(-gap)
+        out[r] = total

@@ -1,0 +1,523 @@
+"""Restricted Boltzmann Machine estimators."""
+
+import time
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from . import _kernels
+from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
+from ._data import (
+    column_means_and_range,
+    iter_blocks,
+    validate_rows,
+    warn_if_outside_unit_interval,
+)
+from ._random import copy_generator, make_generator
+from .exceptions import DivergenceError
+
+# Rows of the training data on which the per-epoch reconstruction error is
+# measured: spread evenly over the data, fixed for the whole fit, no RNG used.
+_MONITOR_ROWS = 1000
+
+
+@dataclass
+class _TrainingState:
+    """Everything a fit changes, kept apart from the estimator until it succeeds."""
+
+    params: np.ndarray
+    velocity: np.ndarray
+    rng: np.random.Generator
+    hidden_mean: np.ndarray
+    chains: np.ndarray | None = None
+    n_iter: int = 0
+    history: dict = field(
+        default_factory=lambda: {"reconstruction_error": [], "epoch_time": []}
+    )
+
+
+class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Bernoulli Restricted Boltzmann Machine trained with CD-k or persistent CD.
+
+    Binary visible and hidden units. A drop-in replacement for
+    :class:`sklearn.neural_network.BernoulliRBM` (same attribute names) with
+    minibatch CD-k, persistent contrastive divergence, momentum, weight decay
+    and a sparsity target, trained in float32 with BLAS products and Numba
+    kernels.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of hidden units.
+    learning_rate : float, default=0.1
+        Step size for weights and biases; gradients are averaged over the
+        minibatch.
+    batch_size : int, default=100
+        Rows per minibatch (and number of persistent chains when
+        ``persistent=True``).
+    n_iter : int, default=10
+        Number of epochs (passes over the training data) in :meth:`fit`.
+    cd_steps : int, default=1
+        Number k of alternating Gibbs steps in CD-k / PCD-k.
+    persistent : bool, default=False
+        Use persistent contrastive divergence (Tieleman, 2008): the negative
+        phase continues Markov chains from one update to the next instead of
+        restarting them at the data.
+    momentum : float, default=0.9
+        Momentum after the first ``momentum_warmup`` epochs.
+    initial_momentum : float, default=0.5
+        Momentum during the first ``momentum_warmup`` epochs (Hinton's
+        practical guide: 0.5, then 0.9).
+    momentum_warmup : int, default=5
+        Number of epochs that use ``initial_momentum``.
+    weight_decay : float, default=1e-4
+        L2 penalty on the weights (not the biases).
+    sparsity_target : float, default=0.05
+        Desired mean activation of each hidden unit; used only when
+        ``sparsity_cost > 0``.
+    sparsity_cost : float, default=0.0
+        Strength of the sparsity penalty (0 switches it off).
+    shuffle : bool, default=True
+        Shuffle the rows at every epoch. Lazily sliced inputs (e.g. h5py data
+        sets) are read in contiguous slices and shuffled batch by batch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling and the Gibbs sampling. An
+        int gives identical results run to run.
+    verbose : int, default=0
+        Print one line per epoch when positive.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features), float32
+        Weight matrix.
+    intercept_hidden_ : ndarray of shape (n_components,), float32
+        Hidden biases.
+    intercept_visible_ : ndarray of shape (n_features,), float32
+        Visible biases.
+    n_iter_ : int
+        Number of epochs trained so far (``fit`` restarts the count; each
+        ``partial_fit`` call adds one).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+    history_ : dict of lists
+        Per-epoch monitors: ``"reconstruction_error"`` (mean squared error per
+        feature of the mean-field reconstruction of up to 1000 training rows)
+        and ``"epoch_time"`` (seconds).
+
+    Notes
+    -----
+    Initialisation follows Hinton's "A Practical Guide to Training Restricted
+    Boltzmann Machines" (2010): weights from N(0, 0.01^2), hidden biases 0,
+    visible biases ``log(p / (1 - p))`` of the data's column means.
+
+    The data are read minibatch by minibatch: a ``numpy.memmap``, a scipy CSR
+    matrix or a lazily sliced array-like is never converted whole. Floating
+    input keeps its dtype; other numeric input is converted to float32.
+    Training runs in float32; :meth:`transform` computes in float64 for
+    float64 input and in float32 otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dbn import BernoulliRBM
+    >>> X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    >>> rbm = BernoulliRBM(n_components=2, n_iter=5, random_state=0).fit(X)
+    >>> rbm.transform(X).shape
+    (4, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "cd_steps": [Interval(Integral, 1, None, closed="left")],
+        "persistent": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "initial_momentum": [Interval(Real, 0, 1, closed="left")],
+        "momentum_warmup": [Interval(Integral, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "sparsity_target": [Interval(Real, 0, 1, closed="neither")],
+        "sparsity_cost": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        learning_rate=0.1,
+        batch_size=100,
+        n_iter=10,
+        cd_steps=1,
+        persistent=False,
+        momentum=0.9,
+        initial_momentum=0.5,
+        momentum_warmup=5,
+        weight_decay=1e-4,
+        sparsity_target=0.05,
+        sparsity_cost=0.0,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.momentum = momentum
+        self.initial_momentum = initial_momentum
+        self.momentum_warmup = momentum_warmup
+        self.weight_decay = weight_decay
+        self.sparsity_target = sparsity_target
+        self.sparsity_cost = sparsity_cost
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the model to ``X`` with ``n_iter`` epochs of CD-k / PCD-k.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, values in [0, 1]. A ``numpy.memmap``, CSR matrix or
+            lazily sliced array-like is read one minibatch at a time.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : BernoulliRBM
+            The fitted estimator.
+        """
+        return self._fit(X, n_epochs=self.n_iter, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train for one epoch over ``X``, continuing from the current state.
+
+        The first call initialises the model from ``X``. Calling
+        ``partial_fit(X)`` ``n`` times from scratch gives the same model as
+        ``fit(X)`` with ``n_iter=n``. Each call counts as one epoch for the
+        momentum schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, values in [0, 1].
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : BernoulliRBM
+            The updated estimator.
+        """
+        return self._fit(X, n_epochs=1, incremental=hasattr(self, "components_"))
+
+    def _fit(self, X, *, n_epochs, incremental):
+        source = validate_rows(self, X, reset=not incremental)
+        means, lo, hi = column_means_and_range(source)
+        warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=4)
+        if incremental:
+            state = self._resume_state()
+        else:
+            state = self._initial_state(source.n_features, means)
+        batch_rows = min(self.batch_size, source.n_rows)
+        workspace = CDWorkspace(source.n_features, self.n_components, batch_rows)
+        monitor = _monitor_block(source)
+        for _ in range(n_epochs):
+            self._run_epoch(source, state, workspace, monitor)
+        self._publish(state)
+        return self
+
+    def _initial_state(self, n_features, means):
+        rng = make_generator(self.random_state)
+        H = self.n_components
+        weights = 0.01 * rng.standard_normal((n_features, H), dtype=np.float32)
+        p = np.clip(means, 1e-4, 1.0 - 1e-4)
+        visible_bias = np.log(p / (1.0 - p))
+        params = pack_params(weights, np.zeros(H), visible_bias)
+        chains = None
+        if self.persistent:
+            # Chains start with every hidden unit off, i.e. from the
+            # independent model given by the visible biases.
+            chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
+            chains[:, H] = 1.0
+        return _TrainingState(
+            params=params,
+            velocity=np.zeros_like(params),
+            rng=rng,
+            hidden_mean=np.full(H, self.sparsity_target),
+            chains=chains,
+        )
+
+    def _resume_state(self):
+        params = pack_params(
+            self.components_.T, self.intercept_hidden_, self.intercept_visible_
+        )
+        H = self.n_components
+        if params.shape[1] != H + 1:
+            raise ValueError(
+                f"n_components={H} does not match the fitted model's "
+                f"{params.shape[1] - 1} hidden units; call fit to start anew."
+            )
+        velocity = getattr(self, "_velocity", None)
+        if velocity is None or velocity.shape != params.shape:
+            velocity = np.zeros_like(params)
+        chains = getattr(self, "_chains", None)
+        if self.persistent and (chains is None or chains.shape != (self.batch_size, H + 1)):
+            chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
+            chains[:, H] = 1.0
+        history = getattr(self, "history_", None) or {
+            "reconstruction_error": [],
+            "epoch_time": [],
+        }
+        rng = getattr(self, "_rng", None)
+        if rng is None:
+            rng = make_generator(self.random_state)
+        hidden_mean = getattr(self, "_hidden_mean", None)
+        if hidden_mean is None or hidden_mean.shape != (H,):
+            hidden_mean = np.full(H, self.sparsity_target)
+        # Work on copies: a failed call must leave the fitted model untouched.
+        return _TrainingState(
+            params=params,
+            velocity=velocity.copy(),
+            rng=copy_generator(rng),
+            hidden_mean=hidden_mean.copy(),
+            chains=None if chains is None or not self.persistent else chains.copy(),
+            n_iter=getattr(self, "n_iter_", 0),
+            history={k: list(v) for k, v in history.items()},
+        )
+
+    def _run_epoch(self, source, state, workspace, monitor):
+        start = time.perf_counter()
+        momentum = (
+            self.initial_momentum if state.n_iter < self.momentum_warmup else self.momentum
+        )
+        buffer = workspace.vis
+        for rows in source.batches(workspace.batch_size, state.rng, self.shuffle):
+            source.read(rows, buffer)
+            workspace.step(
+                state.params,
+                state.velocity,
+                rows.shape[0],
+                state.rng,
+                cd_steps=self.cd_steps,
+                chains=state.chains,
+                learning_rate=self.learning_rate,
+                momentum=momentum,
+                weight_decay=self.weight_decay,
+                sparsity_target=self.sparsity_target,
+                sparsity_cost=self.sparsity_cost,
+                hidden_mean=state.hidden_mean,
+            )
+        state.n_iter += 1
+        if not np.isfinite(state.params).all():
+            raise DivergenceError(
+                f"{type(self).__name__} diverged in epoch {state.n_iter}: the weights "
+                f"became NaN or infinite with learning_rate={self.learning_rate}. "
+                f"Lower the learning rate (e.g. to {self.learning_rate / 10:g})."
+            )
+        elapsed = time.perf_counter() - start
+        recon = mean_field_reconstruction(monitor, state.params)
+        error = _kernels.squared_error(recon, monitor) / monitor.size
+        state.history["reconstruction_error"].append(float(error))
+        state.history["epoch_time"].append(elapsed)
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] epoch {state.n_iter}: "
+                f"reconstruction error {error:.5f}, {elapsed:.2f} s",
+                flush=True,
+            )
+
+    def _publish(self, state):
+        V = state.params.shape[0] - 1
+        H = state.params.shape[1] - 1
+        self.components_ = np.ascontiguousarray(state.params[:V, :H].T)
+        self.intercept_hidden_ = state.params[V, :H].copy()
+        self.intercept_visible_ = state.params[:V, H].copy()
+        self.n_iter_ = state.n_iter
+        self.history_ = state.history
+        self._velocity = state.velocity
+        self._chains = state.chains
+        self._hidden_mean = state.hidden_mean
+        self._rng = state.rng
+
+    # ------------------------------------------------------------ inference
+
+    def transform(self, X):
+        """Hidden-unit probabilities ``P(h = 1 | v = X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to transform.
+
+        Returns
+        -------
+        h : ndarray of shape (n_samples, n_components)
+            float64 for float64 input, float32 otherwise.
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        return self._hidden_probabilities(source)
+
+    def _compute_dtype(self, source):
+        return np.float64 if source.dtype == np.float64 else np.float32
+
+    def _hidden_probabilities(self, source):
+        dtype = self._compute_dtype(source)
+        weights = self.components_.T.astype(dtype)
+        bias = self.intercept_hidden_.astype(dtype)
+        out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
+        for start, stop, block in iter_blocks(source):
+            out[start:stop] = block @ weights
+        out += bias
+        return expit(out, out=out)
+
+    def reconstruct(self, X):
+        """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to reconstruct.
+
+        Returns
+        -------
+        v : ndarray of shape (n_samples, n_features)
+            Visible probabilities after one deterministic down-up pass.
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        hidden = self._hidden_probabilities(source)
+        dtype = hidden.dtype
+        out = hidden @ self.components_.astype(dtype)
+        out += self.intercept_visible_.astype(dtype)
+        return expit(out, out=out)
+
+    def gibbs(self, v):
+        """One Gibbs step from ``v``: sample ``h ~ P(h | v)``, then ``v' ~ P(v | h)``.
+
+        Uses (and advances) the estimator's random generator, like
+        scikit-learn's ``BernoulliRBM.gibbs``.
+
+        Parameters
+        ----------
+        v : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Visible states to start from.
+
+        Returns
+        -------
+        v_new : ndarray of shape (n_samples, n_features)
+            Binary visible states (0.0 or 1.0).
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, v, reset=False)
+        rng = self._rng
+        hidden = self._hidden_probabilities(source)
+        dtype = hidden.dtype
+        h = (rng.random(hidden.shape, dtype=dtype) < hidden).astype(dtype)
+        pre = h @ self.components_.astype(dtype)
+        pre += self.intercept_visible_.astype(dtype)
+        p = expit(pre, out=pre)
+        return (rng.random(p.shape, dtype=dtype) < p).astype(dtype)
+
+    def free_energy(self, X):
+        """Free energy ``F(v) = -b.v - sum_j softplus(c_j + W_j.v)`` of each row.
+
+        ``P(v)`` is proportional to ``exp(-F(v))``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Visible vectors.
+
+        Returns
+        -------
+        F : ndarray of shape (n_samples,), float64
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        weights = self.components_.T.astype(np.float64)
+        hidden_bias = self.intercept_hidden_.astype(np.float64)
+        visible_bias = self.intercept_visible_.astype(np.float64)
+        out = np.empty(source.n_rows)
+        for start, stop, block in iter_blocks(source):
+            pre = np.asarray(block @ weights, dtype=np.float64)
+            pre += hidden_bias
+            visible_term = np.asarray(block @ visible_bias, dtype=np.float64).ravel()
+            _kernels.free_energy_rows(pre, visible_term, out[start:stop])
+        return out
+
+    def score_samples(self, X):
+        """Log pseudo-likelihood of each row, summed over all features.
+
+        ``sum_i log P(v_i | v_-i)``: unlike scikit-learn's stochastic
+        one-feature estimate (which it scales by ``n_features``), this is exact
+        and deterministic, so a row's score depends on nothing but the row.
+        It costs O(n_features * n_components) per row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Visible vectors, values in [0, 1].
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,), float64
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        weights = np.ascontiguousarray(self.components_.T, dtype=np.float64)
+        hidden_bias = self.intercept_hidden_.astype(np.float64)
+        visible_bias = self.intercept_visible_.astype(np.float64)
+        out = np.empty(source.n_rows)
+        for start, stop, block in iter_blocks(source):
+            dense = block.toarray() if hasattr(block, "toarray") else block
+            dense = np.ascontiguousarray(dense, dtype=np.float64)
+            _kernels.pseudo_likelihood_rows(
+                dense, weights, visible_bias, hidden_bias, out[start:stop]
+            )
+        return out
+
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _monitor_block(source):
+    """A fixed float32 sample of training rows for the per-epoch monitors."""
+    n = min(source.n_rows, _MONITOR_ROWS)
+    rows = source.monitor_rows(n)
+    block = np.empty((n, source.n_features), dtype=np.float32)
+    source.read(rows, block)
+    return block
+
