@@ -123,7 +123,7 @@ class CSRRows(DenseRows):
 
     def read(self, rows, out):
         X = self.X
-        _kernels.gather_csr(X.data, X.indices, X.indptr, rows, out)
+        _kernels.gather_csr(X.data, X.indices, X.indptr, rows, self.n_features, out)
 
     def block(self, start, stop):
         return self.X[start:stop]
@@ -173,7 +173,7 @@ def column_means_and_range(source):
     """Column means (float64) and the global min and max, in one chunked pass."""
     total = np.zeros(source.n_features)
     lo, hi = np.inf, -np.inf
-    for start, stop, block in iter_blocks(source):
+    for _start, _stop, block in iter_blocks(source):
         if sp.issparse(block):
             total += np.asarray(block.sum(axis=0, dtype=np.float64)).ravel()
             values = block.data

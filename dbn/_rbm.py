@@ -246,8 +246,11 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         batch_rows = min(self.batch_size, source.n_rows)
         workspace = CDWorkspace(source.n_features, self.n_components, batch_rows)
         monitor = _monitor_block(source)
-        for _ in range(n_epochs):
-            self._run_epoch(source, state, workspace, monitor)
+        # A diverging run is caught by the finiteness check after each epoch,
+        # which names the cure; numpy's overflow warnings would only be noise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n_epochs):
+                self._run_epoch(source, state, workspace, monitor)
         self._publish(state)
         return self
 

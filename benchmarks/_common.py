@@ -1,0 +1,73 @@
+"""Helpers shared by the benchmark scripts (data loading, tables, results files)."""
+
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def load_fashion(n_train=None):
+    """Fashion-MNIST scaled to [0, 1] as float64, as users usually pass it."""
+    from dbn.datasets import load_fashion_mnist
+
+    try:
+        X_train, y_train, X_test, y_test = load_fashion_mnist()
+    except FileNotFoundError as exc:
+        sys.exit(str(exc))
+    if n_train is not None:
+        X_train, y_train = X_train[:n_train], y_train[:n_train]
+    return X_train / 255.0, y_train, X_test / 255.0, y_test
+
+
+def median_time(func, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)), times
+
+
+def machine_info():
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = [
+            f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')}, "
+            f"{i.get('num_threads')} threads)"
+            for i in threadpool_info()
+            if i.get("user_api") == "blas"
+        ]
+    except ImportError:
+        blas = []
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "cpu_count": os.cpu_count(),
+        "blas": blas,
+    }
+
+
+def table(header, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = "| " + " | ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)) + " |"
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    return "\n".join([line, sep, *body])
+
+
+def save(name, text, data):
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"{name}.md").write_text(text + "\n")
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    print(f"\nsaved benchmarks/results/{name}.md and .json")

@@ -1,0 +1,68 @@
+"""Loaders for data sets found on the local machine (nothing is downloaded)."""
+
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+
+FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
+
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path):
+    """Read an IDX file (optionally gzip-compressed) into a numpy array."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as fh:
+        raw = fh.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
+        raise ValueError(f"{path} is not an IDX file (bad magic number).")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    data = np.frombuffer(raw, dtype=_IDX_DTYPES[raw[2]], offset=header)
+    if data.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: expected {shape}, found {data.size} values.")
+    return data.reshape(shape)
+
+
+def load_fashion_mnist(directory=None):
+    """Fashion-MNIST as ``(X_train, y_train, X_test, y_test)``.
+
+    Images are flattened to 784 columns of uint8 (0-255); divide by 255 for
+    values in [0, 1]. Read from ``directory``, else ``$FASHION_MNIST_DIR``,
+    else ``/usr/share/datasets/fashion-mnist`` (Debian's package
+    ``dataset-fashion-mnist``).
+
+    Raises
+    ------
+    FileNotFoundError
+        With the command that installs the data when the files are missing.
+    """
+    directory = Path(directory or os.environ.get("FASHION_MNIST_DIR", FASHION_MNIST_DIR))
+    names = {
+        "X_train": "train-images-idx3-ubyte",
+        "y_train": "train-labels-idx1-ubyte",
+        "X_test": "t10k-images-idx3-ubyte",
+        "y_test": "t10k-labels-idx1-ubyte",
+    }
+    arrays = {}
+    for key, stem in names.items():
+        candidates = [directory / (stem + ".gz"), directory / stem]
+        found = next((p for p in candidates if p.exists()), None)
+        if found is None:
+            raise FileNotFoundError(
+                f"Fashion-MNIST not found in {directory} (looked for {stem}[.gz]). "
+                "Install it with: apt-get install -y dataset-fashion-mnist "
+                "(or point FASHION_MNIST_DIR at a folder holding the IDX files)."
+            )
+        arrays[key] = read_idx(found)
+    n_train, n_test = len(arrays["X_train"]), len(arrays["X_test"])
+    return (
+        arrays["X_train"].reshape(n_train, -1),
+        arrays["y_train"].astype(np.int64),
+        arrays["X_test"].reshape(n_test, -1),
+        arrays["y_test"].astype(np.int64),
+    )
