@@ -4,9 +4,18 @@ Importing ``dbn`` compiles nothing: the Numba kernels compile on first use
 and are cached on disk.
 """
 
+from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._rbm import BernoulliRBM
 from .exceptions import DataRangeWarning, DivergenceError
 
 __version__ = "0.1.0"
 
-__all__ = ["BernoulliRBM", "DataRangeWarning", "DivergenceError", "__version__"]
+__all__ = [
+    "BernoulliRBM",
+    "DBN",
+    "DBNClassifier",
+    "DBNRegressor",
+    "DataRangeWarning",
+    "DivergenceError",
+    "__version__",
+]

@@ -95,9 +95,12 @@ class DenseRows:
         self.n_rows, self.n_features = X.shape
         self.dtype = X.dtype
 
-    def batches(self, batch_size, rng, shuffle):
-        order = rng.permutation(self.n_rows) if shuffle else np.arange(self.n_rows, dtype=np.int64)
-        return [order[i:i + batch_size] for i in range(0, self.n_rows, batch_size)]
+    def batches(self, batch_size, rng, shuffle, rows=None):
+        """Row-index arrays of the minibatches of one epoch (over ``rows`` if given)."""
+        order = np.arange(self.n_rows, dtype=np.int64) if rows is None else rows
+        if shuffle:
+            order = rng.permutation(order)
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
 
     def monitor_rows(self, n):
         """``n`` row indices spread evenly over the data (for monitoring)."""
@@ -137,19 +140,22 @@ class LazyRows(DenseRows):
         self.n_rows, self.n_features = (int(s) for s in X.shape)
         self.dtype = np.dtype(X.dtype)
 
-    def batches(self, batch_size, rng, shuffle):
-        starts = np.arange(0, self.n_rows, batch_size)
+    def batches(self, batch_size, rng, shuffle, rows=None):
+        order = np.arange(self.n_rows, dtype=np.int64) if rows is None else np.sort(rows)
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
         if shuffle:
-            starts = rng.permutation(starts)
-        return [np.arange(s, min(s + batch_size, self.n_rows), dtype=np.int64) for s in starts]
+            batches = [batches[i] for i in rng.permutation(len(batches))]
+        return batches
 
     def monitor_rows(self, n):
         # Contiguous, so that monitoring reads one slice.
         return np.arange(n, dtype=np.int64)
 
     def read(self, rows, out):
-        block = self.block(int(rows[0]), int(rows[-1]) + 1)
-        _kernels.gather_dense(block, np.arange(block.shape[0], dtype=np.int64), out)
+        # One slice covering the rows (they are sorted and usually contiguous).
+        first = int(rows.min())
+        block = self.block(first, int(rows.max()) + 1)
+        _kernels.gather_dense(block, rows - first, out)
 
     def block(self, start, stop):
         block = np.asarray(self.X[start:stop])

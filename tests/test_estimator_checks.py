@@ -3,12 +3,20 @@
 import warnings
 
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from dbn import BernoulliRBM
+from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor
 from dbn.exceptions import DataRangeWarning
 
-ESTIMATORS = [BernoulliRBM(), BernoulliRBM(persistent=True, cd_steps=2, sparsity_cost=0.1)]
+ESTIMATORS = [
+    BernoulliRBM(),
+    BernoulliRBM(persistent=True, cd_steps=2, sparsity_cost=0.1),
+    DBN(),
+    DBNClassifier(),
+    DBNRegressor(),
+    DBNClassifier(solver="adam", early_stopping=True, dropout=0.1, pretrain_epochs=0),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +25,7 @@ def _quiet_range_warning():
     # Bernoulli units expect [0, 1] is right there but not what they test.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataRangeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
         yield
 
 

@@ -1,0 +1,1086 @@
+"""Deep Belief Nets: greedy layerwise pretraining, unrolling and fine-tuning."""
+
+import copy
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    RegressorMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from . import _kernels
+from ._data import DenseRows, iter_blocks, validate_rows
+from ._network import FeedForward, batch_loss, glorot_uniform, predict_block
+from ._optimizers import AdamOptimizer, SGDOptimizer
+from ._random import make_generator
+from ._rbm import BernoulliRBM
+from .exceptions import DivergenceError
+
+_PRETRAIN_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
+    "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "pretrain_batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "cd_steps": [Interval(Integral, 1, None, closed="left")],
+    "persistent": ["boolean"],
+    "pretrain_momentum": [Interval(Real, 0, 1, closed="left")],
+    "pretrain_weight_decay": [Interval(Real, 0, None, closed="left")],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+
+def _layer_sizes(hidden_layer_sizes):
+    sizes = (
+        [hidden_layer_sizes]
+        if isinstance(hidden_layer_sizes, Integral)
+        else list(hidden_layer_sizes)
+    )
+    if not sizes:
+        raise ValueError("hidden_layer_sizes must name at least one hidden layer.")
+    for s in sizes:
+        if not isinstance(s, Integral) or isinstance(s, bool) or s < 1:
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive integers; got {hidden_layer_sizes!r}."
+            )
+    return [int(s) for s in sizes]
+
+
+def auto_batch_size(batch_size, n_rows):
+    """'auto': about 100 updates per epoch, between 10 and 100 rows per batch.
+
+    Small data sets then still get enough updates per epoch for an epoch
+    budget to mean the same thing, and large ones keep BLAS-friendly batches.
+    """
+    if batch_size == "auto":
+        return int(np.clip(n_rows // 100, 10, 100))
+    return int(batch_size)
+
+
+def _seeds(rng, n):
+    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
+
+
+def _hidden_float32(rbm, X):
+    """Hidden probabilities of ``rbm`` for ``X`` as float32 (input of the next layer)."""
+    source = X if isinstance(X, DenseRows) else DenseRows(np.asarray(X))
+    dtype = np.float32
+    weights = rbm.components_.T.astype(dtype)
+    out = np.empty((source.n_rows, weights.shape[1]), dtype=dtype)
+    for start, stop, block in iter_blocks(source):
+        out[start:stop] = block @ weights
+    out += rbm.intercept_hidden_
+    _kernels.sigmoid_rows(out, 0, out.shape[0], out.shape[1], False)
+    return out
+
+
+class _Pretrainer:
+    """Greedy layerwise pretraining of a stack of RBMs (shared by all estimators)."""
+
+    def __init__(self, estimator, n_rows):
+        self.est = estimator
+        self.batch_size = auto_batch_size(estimator.pretrain_batch_size, n_rows)
+
+    def rbm(self, n_components, seed, n_epochs):
+        e = self.est
+        return BernoulliRBM(
+            n_components=n_components,
+            learning_rate=e.pretrain_learning_rate,
+            batch_size=self.batch_size,
+            n_iter=n_epochs,
+            cd_steps=e.cd_steps,
+            persistent=e.persistent,
+            momentum=e.pretrain_momentum,
+            weight_decay=e.pretrain_weight_decay,
+            random_state=seed,
+            verbose=max(int(e.verbose), 0),
+        )
+
+    def fit_stack(self, source, sizes, seeds, start_layer=0, data=None, n_epochs=None):
+        """Train RBMs for ``sizes[start_layer:]``, bottom up.
+
+        ``data`` is the input of layer ``start_layer`` (the row source itself
+        for layer 0, else the float32 features of the layer below).
+        """
+        e = self.est
+        n_epochs = e.pretrain_epochs if n_epochs is None else n_epochs
+        name = type(e).__name__
+        rbms = []
+        layer_input = source if data is None else DenseRows(data)
+        fan_in = source.n_features if data is None else data.shape[1]
+        for layer in range(start_layer, len(sizes)):
+            if e.verbose:
+                print(f"[{name}] pretraining layer {layer + 1}/{len(sizes)}: "
+                      f"{fan_in} -> {sizes[layer]} units, {n_epochs} epochs", flush=True)
+            rbm = self.rbm(sizes[layer], seeds[layer], n_epochs)
+            rbm.fit(layer_input.X)
+            rbms.append(rbm)
+            if layer < len(sizes) - 1:
+                layer_input = DenseRows(_hidden_float32(rbm, layer_input))
+            fan_in = sizes[layer]
+        return rbms
+
+
+class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Deep Belief Net: a stack of RBMs trained greedily, layer by layer.
+
+    Unsupervised. ``fit`` trains the first RBM on ``X``, the second on the
+    first's hidden probabilities, and so on; ``transform`` returns the top
+    layer's hidden probabilities.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(256, 256)
+        Hidden units of each RBM, bottom first.
+    pretrain_epochs : int, default=10
+        Epochs of contrastive divergence per layer (0 leaves the RBMs at their
+        random initialisation).
+    pretrain_learning_rate : float, default=0.1
+    pretrain_batch_size : int or 'auto', default='auto'
+        'auto' is ``n_samples // 100`` clipped to [10, 100]: about 100 updates
+        per epoch on small data sets, batches of 100 on large ones.
+    cd_steps : int, default=1
+        k of CD-k.
+    persistent : bool, default=False
+        Persistent contrastive divergence.
+    pretrain_momentum : float, default=0.9
+        Final momentum (0.5 for the first five epochs of every layer).
+    pretrain_weight_decay : float, default=1e-4
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        Print a line per layer and per epoch.
+
+    Attributes
+    ----------
+    rbms_ : list of BernoulliRBM
+        The fitted RBMs, bottom first.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when ``X`` has string column names.
+    """
+
+    _parameter_constraints: dict = dict(_PRETRAIN_CONSTRAINTS)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 256),
+        *,
+        pretrain_epochs=10,
+        pretrain_learning_rate=0.1,
+        pretrain_batch_size="auto",
+        cd_steps=1,
+        persistent=False,
+        pretrain_momentum=0.9,
+        pretrain_weight_decay=1e-4,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.pretrain_epochs = pretrain_epochs
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_batch_size = pretrain_batch_size
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.pretrain_momentum = pretrain_momentum
+        self.pretrain_weight_decay = pretrain_weight_decay
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Pretrain the stack greedily on ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values in [0, 1].
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : DBN
+        """
+        sizes = _layer_sizes(self.hidden_layer_sizes)
+        source = validate_rows(self, X, reset=True)
+        rng = make_generator(self.random_state)
+        self.rbms_ = _Pretrainer(self, source.n_rows).fit_stack(
+            source, sizes, _seeds(rng, len(sizes))
+        )
+        return self
+
+    def transform(self, X):
+        """Top-layer hidden probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+            float64 for float64 input, float32 otherwise.
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        H = self.rbms_[0]._hidden_probabilities(source)
+        for rbm in self.rbms_[1:]:
+            H = rbm._hidden_probabilities(DenseRows(H))
+        return H
+
+    @property
+    def _n_features_out(self):
+        return self.rbms_[-1].components_.shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class _BaseDBNNet(BaseEstimator):
+    """Pretrain, unroll into an MLP, fine-tune with backprop (shared core)."""
+
+    _parameter_constraints: dict = {
+        **_PRETRAIN_CONSTRAINTS,
+        "pretrained": "no_validation",
+        "frozen_layers": [Interval(Integral, 0, None, closed="left")],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+    }
+
+    _hidden_activation = "sigmoid"
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 500),
+        *,
+        pretrain_epochs=10,
+        pretrain_learning_rate=0.1,
+        pretrain_batch_size="auto",
+        cd_steps=1,
+        persistent=False,
+        pretrain_momentum=0.9,
+        pretrain_weight_decay=1e-4,
+        pretrained=None,
+        frozen_layers=0,
+        solver="sgd",
+        learning_rate_init=0.1,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        batch_size="auto",
+        max_iter=100,
+        alpha=1e-4,
+        dropout=0.0,
+        input_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.pretrain_epochs = pretrain_epochs
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_batch_size = pretrain_batch_size
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.pretrain_momentum = pretrain_momentum
+        self.pretrain_weight_decay = pretrain_weight_decay
+        self.pretrained = pretrained
+        self.frozen_layers = frozen_layers
+        self.solver = solver
+        self.learning_rate_init = learning_rate_init
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.alpha = alpha
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ---------------------------------------------------------------- fit
+
+    def _fit(self, X, y):
+        sizes = _layer_sizes(self.hidden_layer_sizes)
+        if self.frozen_layers > len(sizes):
+            raise ValueError(
+                f"frozen_layers={self.frozen_layers} exceeds the {len(sizes)} hidden "
+                f"layer(s) of hidden_layer_sizes={tuple(sizes)}."
+            )
+        source = validate_rows(self, X, reset=True)
+        targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
+        rng = make_generator(self.random_state)
+        layer_seeds = _seeds(rng, len(sizes))
+        coefs, intercepts, rbms = self._initial_layers(source, sizes, layer_seeds, rng)
+        W_out, b_out = glorot_uniform(
+            sizes[-1], targets.shape[1], self._output_activation_for(targets), rng
+        )
+        coefs.append(W_out)
+        intercepts.append(b_out)
+        result = self._fine_tune(source, targets, labeled, coefs, intercepts, rng)
+        # Only now, with everything computed, does the estimator change.
+        for key, value in fitted_targets.items():
+            setattr(self, key, value)
+        self.rbms_ = rbms
+        self.coefs_ = coefs
+        self.intercepts_ = intercepts
+        self.n_layers_ = len(coefs) + 1
+        self.n_outputs_ = targets.shape[1]
+        self.out_activation_ = self._output_activation_for(targets)
+        for key, value in result.items():
+            setattr(self, key, value)
+        return self
+
+    def _initial_layers(self, source, sizes, seeds, rng):
+        """Hidden layers from ``pretrained``, greedy pretraining, or Glorot."""
+        transferred = self._pretrained_layers(source.n_features, sizes)
+        coefs = [W for W, _ in transferred]
+        intercepts = [b for _, b in transferred]
+        rbms = copy.deepcopy(self._pretrained_rbms()) if transferred else []
+        rest = len(sizes) - len(transferred)
+        if rest and self.pretrain_epochs > 0:
+            data = None
+            if transferred:
+                data = self._forward_hidden(source, coefs, intercepts)
+            new = _Pretrainer(self, source.n_rows).fit_stack(
+                source, sizes, seeds, start_layer=len(transferred), data=data
+            )
+            rbms.extend(new)
+            for rbm in new:
+                coefs.append(np.ascontiguousarray(rbm.components_.T, dtype=np.float32))
+                intercepts.append(rbm.intercept_hidden_.astype(np.float32))
+        elif rest:
+            fan_in = coefs[-1].shape[1] if coefs else source.n_features
+            for size in sizes[len(transferred):]:
+                W, b = glorot_uniform(fan_in, size, self._hidden_activation, rng)
+                coefs.append(W)
+                intercepts.append(b)
+                fan_in = size
+        return coefs, intercepts, rbms
+
+    def _resolve_pretrained(self):
+        est = self.pretrained
+        if isinstance(est, FrozenEstimator):
+            est = est.estimator
+        if not isinstance(est, DBN | _BaseDBNNet):
+            raise TypeError(
+                "pretrained must be a fitted DBN, DBNClassifier or DBNRegressor "
+                f"(optionally wrapped in FrozenEstimator); got {type(est).__name__}."
+            )
+        fitted_attr = "rbms_" if isinstance(est, DBN) else "coefs_"
+        if not hasattr(est, fitted_attr):
+            raise ValueError(
+                f"pretrained {type(est).__name__} is not fitted. If it was fitted "
+                "before, it was probably cloned (clone, GridSearchCV and "
+                "cross_validate clone every parameter, which drops fitted state): wrap "
+                "it as pretrained=sklearn.frozen.FrozenEstimator(fitted_dbn)."
+            )
+        return est
+
+    def _pretrained_layers(self, n_features, sizes):
+        if self.pretrained is None:
+            return []
+        est = self._resolve_pretrained()
+        if isinstance(est, DBN):
+            layers = [(rbm.components_.T, rbm.intercept_hidden_) for rbm in est.rbms_]
+        else:
+            layers = list(zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True))
+        if est.n_features_in_ != n_features:
+            raise ValueError(
+                f"pretrained {type(est).__name__} takes {est.n_features_in_} input "
+                f"features but X has {n_features}."
+            )
+        theirs = [W.shape[1] for W, _ in layers]
+        if theirs != sizes[: len(theirs)]:
+            raise ValueError(
+                f"pretrained {type(est).__name__} has hidden layers {tuple(theirs)}, "
+                f"which must be the first layers of hidden_layer_sizes={tuple(sizes)}."
+            )
+        return [
+            (np.ascontiguousarray(W, dtype=np.float32), np.array(b, dtype=np.float32))
+            for W, b in layers
+        ]
+
+    def _pretrained_rbms(self):
+        est = self._resolve_pretrained()
+        return list(getattr(est, "rbms_", []))
+
+    def _forward_hidden(self, source, coefs, intercepts):
+        """float32 output of the given hidden layers for all rows (pretraining input)."""
+        out = []
+        for _, _, block in iter_blocks(source):
+            block = block.toarray() if hasattr(block, "toarray") else block
+            A = np.asarray(block, dtype=np.float32)
+            for W, b in zip(coefs, intercepts, strict=True):
+                A = predict_block(A, [W], [b], self._hidden_activation,
+                                  self._hidden_activation, np.float32)
+            out.append(A)
+        return np.concatenate(out)
+
+    def _make_optimizer(self, params):
+        if self.solver == "adam":
+            return AdamOptimizer(params, learning_rate=self.learning_rate_init)
+        return SGDOptimizer(params, learning_rate=self.learning_rate_init,
+                            momentum=self.momentum, nesterov=self.nesterovs_momentum)
+
+    def _fine_tune(self, source, targets, labeled, coefs, intercepts, rng):
+        """Backprop through the unrolled net; returns the fitted monitors."""
+        name = type(self).__name__
+        train_rows, val_rows = self._split(labeled, targets, rng)
+        n_train = len(train_rows)
+        B = min(auto_batch_size(self.batch_size, n_train), n_train)
+        out_act = self._output_activation_for(targets)
+        net = FeedForward(coefs, intercepts, self._hidden_activation, out_act, B,
+                          self.dropout, self.input_dropout)
+        params = [*coefs, *intercepts]
+        L = len(coefs)
+        trainable = [layer >= self.frozen_layers for layer in range(L)] * 2
+        grads = [*net.coef_grads, *net.intercept_grads]
+        optimizer = self._make_optimizer(params)
+        target_buf = np.empty((B, targets.shape[1]), dtype=np.float32)
+
+        loss_curve, val_scores = [], []
+        best_loss, best_score, best_params = np.inf, -np.inf, None
+        no_improvement = 0
+        n_iter = 0
+        if self.verbose:
+            print(f"[{name}] fine-tuning {n_train} rows, up to {self.max_iter} epochs",
+                  flush=True)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(self.max_iter):
+                start = time.perf_counter()
+                total = 0.0
+                for rows in source.batches(B, rng, self.shuffle, rows=train_rows):
+                    n = rows.shape[0]
+                    source.read(rows, net.input_buffer)
+                    _kernels.gather_dense(targets, rows, target_buf)
+                    output = net.forward(n, rng, train=True)
+                    total += batch_loss(output, target_buf[:n], out_act) * n
+                    net.backward(n, target_buf[:n], self.frozen_layers)
+                    l2 = self.alpha / n
+                    optimizer.update(grads, [l2] * L + [0.0] * L, trainable)
+                n_iter = epoch + 1
+                penalty = 0.5 * self.alpha * sum(float(np.sum(W * W)) for W in coefs)
+                loss = total / n_train + penalty / n_train
+                if not np.isfinite(loss) or not all(np.isfinite(W).all() for W in coefs):
+                    raise DivergenceError(
+                        f"{name} diverged while fine-tuning in epoch {n_iter}: the loss "
+                        f"or the weights became NaN or infinite with "
+                        f"learning_rate_init={self.learning_rate_init}. Lower it "
+                        f"(e.g. to {self.learning_rate_init / 10:g})."
+                    )
+                loss_curve.append(loss)
+                message = f"[{name}] epoch {n_iter}: loss {loss:.5f}"
+                if self.early_stopping:
+                    score = self._validation_score(source, val_rows, targets, coefs,
+                                                   intercepts, out_act)
+                    val_scores.append(score)
+                    message += f", validation score {score:.5f}"
+                    if score > best_score + self.tol:
+                        no_improvement = 0
+                    else:
+                        no_improvement += 1
+                    if score > best_score:
+                        best_score = score
+                        best_params = [p.copy() for p in params]
+                else:
+                    if loss > best_loss - self.tol:
+                        no_improvement += 1
+                    else:
+                        no_improvement = 0
+                best_loss = min(best_loss, loss)
+                if self.verbose:
+                    print(f"{message}, {time.perf_counter() - start:.2f} s", flush=True)
+                if no_improvement >= self.n_iter_no_change:
+                    break
+            else:
+                warnings.warn(
+                    f"{name}: fine-tuning reached max_iter={self.max_iter} epochs without "
+                    "converging; raise max_iter or use early_stopping=True.",
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
+        if self.early_stopping and best_params is not None:
+            for p, best in zip(params, best_params, strict=True):
+                p[...] = best
+        return {
+            "loss_curve_": loss_curve,
+            "loss_": loss_curve[-1],
+            "best_loss_": None if self.early_stopping else best_loss,
+            "validation_scores_": val_scores if self.early_stopping else None,
+            "best_validation_score_": best_score if self.early_stopping else None,
+            "n_iter_": n_iter,
+        }
+
+    def _split(self, labeled, targets, rng):
+        if not self.early_stopping:
+            return labeled, None
+        stratify = None
+        if self._is_classifier_net:
+            codes = targets[labeled].argmax(1) if targets.shape[1] > 1 else targets[labeled, 0]
+            if np.min(np.bincount(codes.astype(np.int64))) >= 2:
+                stratify = codes
+        seed = int(rng.integers(0, 2**31 - 1))
+        train, val = train_test_split(labeled, test_size=self.validation_fraction,
+                                      random_state=seed, stratify=stratify)
+        if len(val) < 1 or len(train) < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no rows for "
+                f"training or validation among {len(labeled)} labeled rows."
+            )
+        return np.sort(train), np.sort(val)
+
+    def _validation_score(self, source, rows, targets, coefs, intercepts, out_act):
+        block = np.empty((len(rows), source.n_features), dtype=np.float32)
+        source.read(rows, block)
+        out = predict_block(block, coefs, intercepts, self._hidden_activation, out_act,
+                            np.float32)
+        return self._score_outputs(out, targets[rows])
+
+    # ----------------------------------------------------------- inference
+
+    def _forward(self, X):
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        dtype = np.float64 if source.dtype == np.float64 else np.float32
+        out = np.empty((source.n_rows, self.n_outputs_), dtype=dtype)
+        for start, stop, block in iter_blocks(source):
+            out[start:stop] = predict_block(block, self.coefs_, self.intercepts_,
+                                            self._hidden_activation, self.out_activation_,
+                                            dtype)
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+_NET_DOC = """
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(500, 500)
+        Hidden units per layer, bottom first; each hidden layer is pretrained
+        as an RBM.
+    pretrain_epochs : int, default=10
+        Epochs of contrastive divergence per layer; 0 skips pretraining and
+        initialises the hidden layers with Glorot's scheme (the random-init
+        baseline).
+    pretrain_learning_rate : float, default=0.1
+    pretrain_batch_size : int or 'auto', default='auto'
+        'auto' is ``n_samples // 100`` clipped to [10, 100]: about 100 updates
+        per epoch on small data sets, batches of 100 on large ones.
+    cd_steps : int, default=1
+    persistent : bool, default=False
+    pretrain_momentum : float, default=0.9
+    pretrain_weight_decay : float, default=1e-4
+    pretrained : fitted DBN, DBNClassifier, DBNRegressor or FrozenEstimator, default=None
+        Initialise the hidden layers from this estimator instead of
+        pretraining them ("pretrain on data set A, fine-tune on B"). Its hidden
+        layer sizes must be the first entries of ``hidden_layer_sizes``; further
+        layers are pretrained on top. It is never modified. ``clone`` (and so
+        ``GridSearchCV``) turns a fitted estimator parameter into an unfitted
+        one: wrap it as ``FrozenEstimator(fitted_dbn)`` to keep it fitted.
+    frozen_layers : int, default=0
+        The bottom ``frozen_layers`` hidden layers keep their (pretrained)
+        weights during fine-tuning.
+    solver : {{'sgd', 'adam'}}, default='{solver}'
+        'sgd' is momentum SGD (Nesterov's by default).
+    learning_rate_init : float, default={lr}
+    momentum : float, default=0.9
+    nesterovs_momentum : bool, default=True
+    batch_size : int or 'auto', default='auto'
+        'auto' is ``n_samples // 100`` clipped to [10, 100], as for pretraining.
+    max_iter : int, default=100
+        Fine-tuning epochs at most.
+    alpha : float, default=1e-4
+        L2 penalty, scaled like scikit-learn's MLP (``alpha / batch size`` per step).
+    dropout : float, default=0.0
+        Probability of dropping each hidden unit during fine-tuning.
+    input_dropout : float, default=0.0
+        Probability of dropping each input feature during fine-tuning.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the labeled rows, stop when its
+        score stops improving and keep the best epoch's weights.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    tol : float, default=1e-4
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        Progress per layer and per epoch.
+"""
+
+_NET_ATTRS = """
+    rbms_ : list of BernoulliRBM
+        The RBMs that initialised the hidden layers (empty without pretraining).
+    coefs_ : list of ndarray of shape (fan_in, fan_out), float32
+    intercepts_ : list of ndarray of shape (fan_out,), float32
+    loss_curve_ : list of float
+        Training loss per fine-tuning epoch (including the L2 term).
+    loss_ : float
+    best_loss_ : float or None
+        None with early stopping.
+    validation_scores_ : list of float or None
+        Held-out score per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+    n_iter_ : int
+        Fine-tuning epochs run.
+    n_layers_ : int
+    n_outputs_ : int
+    out_activation_ : str
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when ``X`` has string column names.
+"""
+
+
+class DBNClassifier(ClassifierMixin, _BaseDBNNet):
+    __doc__ = (
+        """Deep Belief Net classifier: RBM pretraining, then backprop fine-tuning.
+
+    Pretrains a stack of RBMs greedily (on all rows, labeled or not), unrolls
+    it into a sigmoid MLP with a softmax output layer (one logistic unit for
+    two classes) and fine-tunes the whole net on the labeled rows.
+"""
+        + _NET_DOC.format(solver="sgd", lr=0.1)
+        + """    unlabeled : scalar or None, default=None
+        Target value that marks a row as unlabeled: such rows are used for
+        pretraining only, never for fine-tuning or as a class.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+"""
+        + _NET_ATTRS
+        + """
+    Notes
+    -----
+    Defaults were chosen on digits and Fashion-MNIST (see
+    ``benchmarks/bench_dbn.py`` and the README): 10 CD-1 epochs per layer at
+    learning rate 0.1 with momentum 0.5 -> 0.9, then Nesterov SGD at 0.1.
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **_BaseDBNNet._parameter_constraints,
+        "unlabeled": "no_validation",
+    }
+    _is_classifier_net = True
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 500),
+        *,
+        pretrain_epochs=10,
+        pretrain_learning_rate=0.1,
+        pretrain_batch_size="auto",
+        cd_steps=1,
+        persistent=False,
+        pretrain_momentum=0.9,
+        pretrain_weight_decay=1e-4,
+        pretrained=None,
+        frozen_layers=0,
+        solver="sgd",
+        learning_rate_init=0.1,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        batch_size="auto",
+        max_iter=100,
+        alpha=1e-4,
+        dropout=0.0,
+        input_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        unlabeled=None,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            pretrain_epochs=pretrain_epochs,
+            pretrain_learning_rate=pretrain_learning_rate,
+            pretrain_batch_size=pretrain_batch_size,
+            cd_steps=cd_steps,
+            persistent=persistent,
+            pretrain_momentum=pretrain_momentum,
+            pretrain_weight_decay=pretrain_weight_decay,
+            pretrained=pretrained,
+            frozen_layers=frozen_layers,
+            solver=solver,
+            learning_rate_init=learning_rate_init,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            alpha=alpha,
+            dropout=dropout,
+            input_dropout=input_dropout,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.unlabeled = unlabeled
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Pretrain (all rows), unroll and fine-tune (labeled rows).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values in [0, 1] for the Bernoulli input layer.
+        y : array-like of shape (n_samples,)
+            Class labels; rows equal to ``unlabeled`` count as unlabeled.
+
+        Returns
+        -------
+        self : DBNClassifier
+        """
+        return self._fit(X, y)
+
+    def _prepare_targets(self, y, n_rows):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None,
+                                     ensure_all_finite=False), warn=True)
+        if len(y) != n_rows:
+            raise ValueError(
+                f"X and y have inconsistent numbers of samples: {n_rows} and {len(y)}."
+            )
+        if self.unlabeled is not None:
+            labeled_mask = ~_equals(y, self.unlabeled)
+            if not labeled_mask.any():
+                raise ValueError(
+                    f"Every row is unlabeled (y == {self.unlabeled!r}); fine-tuning needs "
+                    "labeled rows."
+                )
+        else:
+            labeled_mask = np.ones(n_rows, dtype=bool)
+        y_labeled = y[labeled_mask]
+        if y_labeled.dtype.kind == "f" and not np.isfinite(y_labeled).all():
+            raise ValueError("y contains NaN or infinity.")
+        check_classification_targets(y_labeled)
+        if type_of_target(y_labeled) not in ("binary", "multiclass"):
+            raise ValueError(
+                f"{type(self).__name__} supports binary and multiclass targets; got "
+                f"{type_of_target(y_labeled)}."
+            )
+        classes, codes = np.unique(y_labeled, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the "
+                f"labeled data; got only one class ({classes[0]!r})."
+            )
+        labeled = np.flatnonzero(labeled_mask).astype(np.int64)
+        width = 1 if len(classes) == 2 else len(classes)
+        targets = np.zeros((n_rows, width), dtype=np.float32)
+        if width == 1:
+            targets[labeled, 0] = codes
+        else:
+            targets[labeled, codes] = 1.0
+        return targets, labeled, {"classes_": classes}
+
+    @staticmethod
+    def _output_activation_for(targets):
+        return "sigmoid" if targets.shape[1] == 1 else "softmax"
+
+    def _score_outputs(self, out, targets):
+        if out.shape[1] == 1:
+            return float(np.mean((out[:, 0] > 0.5) == (targets[:, 0] > 0.5)))
+        return float(np.mean(out.argmax(1) == targets.argmax(1)))
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        out = self._forward(X)
+        if out.shape[1] == 1:
+            return np.hstack([1.0 - out, out])
+        return out
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most probable class of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        out = self._forward(X)
+        if out.shape[1] == 1:
+            return self.classes_[(out[:, 0] > 0.5).astype(np.int64)]
+        return self.classes_[out.argmax(1)]
+
+    def to_mlp(self):
+        """The fine-tuned net as a fitted :class:`sklearn.neural_network.MLPClassifier`.
+
+        Returns
+        -------
+        mlp : MLPClassifier
+            Predicts the same classes (probabilities agree to float32 precision).
+        """
+        from sklearn.neural_network import MLPClassifier
+        from sklearn.preprocessing import LabelBinarizer
+
+        check_is_fitted(self)
+        mlp = MLPClassifier(hidden_layer_sizes=tuple(W.shape[1] for W in self.coefs_[:-1]),
+                            activation=_SKLEARN_ACTIVATION[self._hidden_activation])
+        _copy_net(self, mlp)
+        mlp.out_activation_ = "logistic" if self.out_activation_ == "sigmoid" else "softmax"
+        mlp._label_binarizer = LabelBinarizer().fit(self.classes_)
+        mlp.classes_ = self.classes_
+        return mlp
+
+
+class DBNRegressor(RegressorMixin, _BaseDBNNet):
+    __doc__ = (
+        """Deep Belief Net regressor: RBM pretraining, then backprop fine-tuning.
+
+    Pretrains a stack of RBMs greedily, unrolls it into a sigmoid MLP with an
+    identity output layer and fine-tunes it on half squared error. Targets
+    are standardised internally (and the scaling folded back into the output
+    layer), so their units do not change what learning rate works.
+"""
+        + _NET_DOC.format(solver="adam", lr=0.001)
+        + """
+    Attributes
+    ----------
+"""
+        + _NET_ATTRS
+    )
+
+    _is_classifier_net = False
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 500),
+        *,
+        pretrain_epochs=10,
+        pretrain_learning_rate=0.1,
+        pretrain_batch_size="auto",
+        cd_steps=1,
+        persistent=False,
+        pretrain_momentum=0.9,
+        pretrain_weight_decay=1e-4,
+        pretrained=None,
+        frozen_layers=0,
+        solver="adam",
+        learning_rate_init=1e-3,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        batch_size="auto",
+        max_iter=100,
+        alpha=1e-4,
+        dropout=0.0,
+        input_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            pretrain_epochs=pretrain_epochs,
+            pretrain_learning_rate=pretrain_learning_rate,
+            pretrain_batch_size=pretrain_batch_size,
+            cd_steps=cd_steps,
+            persistent=persistent,
+            pretrain_momentum=pretrain_momentum,
+            pretrain_weight_decay=pretrain_weight_decay,
+            pretrained=pretrained,
+            frozen_layers=frozen_layers,
+            solver=solver,
+            learning_rate_init=learning_rate_init,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            alpha=alpha,
+            dropout=dropout,
+            input_dropout=input_dropout,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Pretrain, unroll and fine-tune on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+
+        Returns
+        -------
+        self : DBNRegressor
+        """
+        self._fit(X, y)
+        # Fold the target scaling into the output layer: predictions come out
+        # in the user's units and to_mlp() needs no extra step.
+        self.coefs_[-1] *= self._y_scale.astype(np.float32)
+        self.intercepts_[-1] = (
+            self.intercepts_[-1] * self._y_scale + self._y_mean
+        ).astype(np.float32)
+        return self
+
+    def _prepare_targets(self, y, n_rows):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please "
+                "change the shape of y to (n_samples,), for example using ravel().",
+                _data_conversion_warning(),
+                stacklevel=4,
+            )
+        if y.shape[0] != n_rows:
+            raise ValueError(
+                f"X and y have inconsistent numbers of samples: {n_rows} and {y.shape[0]}."
+            )
+        Y = y.reshape(n_rows, -1)
+        mean = Y.mean(axis=0)
+        scale = Y.std(axis=0)
+        scale[scale == 0] = 1.0
+        targets = ((Y - mean) / scale).astype(np.float32)
+        labeled = np.arange(n_rows, dtype=np.int64)
+        return targets, labeled, {"_y_mean": mean, "_y_scale": scale, "_y_ndim": y.ndim}
+
+    @staticmethod
+    def _output_activation_for(targets):
+        return "identity"
+
+    def _score_outputs(self, out, targets):
+        # R^2 on the standardised targets (the scaling does not change it).
+        ss_res = np.sum((targets - out) ** 2, axis=0)
+        ss_tot = np.sum((targets - targets.mean(0)) ** 2, axis=0)
+        ss_tot[ss_tot == 0] = 1.0
+        return float(np.mean(1.0 - ss_res / ss_tot))
+
+    def predict(self, X):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        out = self._forward(X)
+        return out.ravel() if self._y_ndim == 1 else out
+
+    def to_mlp(self):
+        """The fine-tuned net as a fitted :class:`sklearn.neural_network.MLPRegressor`."""
+        from sklearn.neural_network import MLPRegressor
+
+        check_is_fitted(self)
+        mlp = MLPRegressor(hidden_layer_sizes=tuple(W.shape[1] for W in self.coefs_[:-1]),
+                           activation=_SKLEARN_ACTIVATION[self._hidden_activation])
+        _copy_net(self, mlp)
+        mlp.out_activation_ = "identity"
+        return mlp
+
+
+_SKLEARN_ACTIVATION = {"sigmoid": "logistic", "relu": "relu"}
+
+
+def _copy_net(net, mlp):
+    mlp.coefs_ = [W.astype(np.float64) for W in net.coefs_]
+    mlp.intercepts_ = [b.astype(np.float64) for b in net.intercepts_]
+    mlp.n_features_in_ = net.n_features_in_
+    if hasattr(net, "feature_names_in_"):
+        mlp.feature_names_in_ = net.feature_names_in_
+    mlp.n_layers_ = net.n_layers_
+    mlp.n_outputs_ = net.n_outputs_
+    mlp.n_iter_ = net.n_iter_
+    mlp.loss_ = net.loss_
+    mlp.loss_curve_ = list(net.loss_curve_)
+    mlp.best_loss_ = net.best_loss_
+    mlp.t_ = 0
+
+
+def _equals(y, value):
+    try:
+        return np.asarray(y == value, dtype=bool).reshape(len(y))
+    except (TypeError, ValueError):
+        return np.array([v == value for v in y], dtype=bool)
+
+
+def _data_conversion_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    return DataConversionWarning

@@ -1,0 +1,161 @@
+"""Feed-forward core: backprop against finite differences, kernels against NumPy."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from dbn import _nn_kernels as K
+from dbn._network import FeedForward, batch_loss, glorot_uniform, predict_block
+from dbn._optimizers import AdamOptimizer, SGDOptimizer
+
+from . import naive
+
+
+def _tiny_net(hidden, output, n_out, seed=0, dropout=0.0):
+    rng = np.random.default_rng(seed)
+    sizes = [5, 4, 3, n_out]
+    coefs, intercepts = [], []
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+        coefs.append(rng.normal(scale=0.8, size=(a, b)).astype(np.float32))
+        intercepts.append(rng.normal(scale=0.3, size=b).astype(np.float32))
+    X = rng.random((7, 5)).astype(np.float32)
+    if output == "softmax":
+        T = np.eye(n_out, dtype=np.float32)[rng.integers(0, n_out, 7)]
+    elif output == "sigmoid":
+        T = rng.integers(0, 2, size=(7, 1)).astype(np.float32)
+    else:
+        T = rng.normal(size=(7, n_out)).astype(np.float32)
+    return coefs, intercepts, X, T
+
+
+def _loss64(coefs, intercepts, X, T, hidden, output):
+    out = predict_block(X.astype(np.float64), [c.astype(np.float64) for c in coefs],
+                        [b.astype(np.float64) for b in intercepts], hidden, output, np.float64)
+    return batch_loss(out, T.astype(np.float64), output)
+
+
+@pytest.mark.parametrize("hidden", ["sigmoid", "relu"])
+@pytest.mark.parametrize("output,n_out", [("softmax", 3), ("sigmoid", 1), ("identity", 2)])
+def test_backprop_matches_finite_differences(hidden, output, n_out):
+    coefs, intercepts, X, T = _tiny_net(hidden, output, n_out)
+    net = FeedForward(coefs, intercepts, hidden, output, batch_size=7)
+    net.input_buffer[:] = X
+    net.forward(7)
+    net.backward(7, T)
+    eps = 1e-4
+    for params, grads in ((coefs, net.coef_grads), (intercepts, net.intercept_grads)):
+        for p, g in zip(params, grads, strict=True):
+            numeric = np.zeros(p.shape)
+            flat = p.reshape(-1)
+            for i in range(flat.size):
+                old = flat[i]
+                flat[i] = old + eps
+                up = _loss64(coefs, intercepts, X, T, hidden, output)
+                flat[i] = old - eps
+                down = _loss64(coefs, intercepts, X, T, hidden, output)
+                flat[i] = old
+                numeric.reshape(-1)[i] = (up - down) / (2 * eps)
+            assert_allclose(g, numeric, rtol=2e-2, atol=2e-3)
+
+
+def test_frozen_layers_get_no_gradient_and_upper_layers_are_unchanged():
+    coefs, intercepts, X, T = _tiny_net("sigmoid", "softmax", 3)
+    full = FeedForward(coefs, intercepts, "sigmoid", "softmax", batch_size=7)
+    full.input_buffer[:] = X
+    full.forward(7)
+    full.backward(7, T)
+    part = FeedForward(coefs, intercepts, "sigmoid", "softmax", batch_size=7)
+    part.input_buffer[:] = X
+    part.forward(7)
+    part.coef_grads[0][:] = 123.0
+    part.backward(7, T, first_trainable=1)
+    assert (part.coef_grads[0] == 123.0).all()
+    for layer in (1, 2):
+        assert_allclose(part.coef_grads[layer], full.coef_grads[layer])
+
+
+def test_dropout_keeps_expected_fraction_and_scales():
+    rng = np.random.default_rng(0)
+    A = np.ones((1000, 50), dtype=np.float32)
+    mask = np.empty_like(A)
+    K.dropout(A, rng.random(A.shape, dtype=np.float32), 0.8, mask)
+    assert abs((mask > 0).mean() - 0.8) < 0.01
+    assert_allclose(np.unique(A), [0.0, 1.25])
+    assert_allclose(A.mean(), 1.0, atol=0.02)
+
+
+def test_dropout_backward_matches_finite_differences_with_fixed_mask():
+    coefs, intercepts, X, T = _tiny_net("sigmoid", "softmax", 3, seed=1)
+    net = FeedForward(coefs, intercepts, "sigmoid", "softmax", batch_size=7, dropout=0.5)
+    def run():
+        net.input_buffer[:] = X
+        out = net.forward(7, np.random.default_rng(5), train=True)
+        return batch_loss(out.astype(np.float64), T, "softmax")
+
+    run()
+    net.backward(7, T)
+    analytic = net.coef_grads[0].copy()
+    eps = 1e-2
+    numeric = np.zeros_like(analytic)
+    for i in range(analytic.size):
+        flat = coefs[0].reshape(-1)
+        old = flat[i]
+        flat[i] = old + eps
+        up = run()
+        flat[i] = old - eps
+        down = run()
+        flat[i] = old
+        numeric.reshape(-1)[i] = (up - down) / (2 * eps)
+    assert_allclose(analytic, numeric, rtol=5e-2, atol=5e-3)
+
+
+def test_softmax_kernel_is_stable_for_huge_logits():
+    Z = np.array([[1e4, 0.0, -1e4], [3.0, 1.0, 0.0]], dtype=np.float32)
+    K.bias_softmax(Z, np.zeros(3, dtype=np.float32))
+    assert np.isfinite(Z).all()
+    assert_allclose(Z.sum(1), 1.0, rtol=1e-6)
+    assert_allclose(Z[1], np.exp([3, 1, 0]) / np.exp([3, 1, 0]).sum(), rtol=1e-6)
+
+
+def test_sgd_and_adam_kernels_match_reference_formulas():
+    rng = np.random.default_rng(0)
+    p = rng.normal(size=10).astype(np.float32)
+    g = rng.normal(size=10).astype(np.float32)
+    ref_p, ref_v = p.astype(np.float64), np.zeros(10)
+    sgd = SGDOptimizer([p], learning_rate=0.1, momentum=0.9, nesterov=True)
+    for _ in range(3):
+        sgd.update([g], [0.01], [True])
+        grad = g + 0.01 * ref_p
+        ref_v = 0.9 * ref_v - 0.1 * grad
+        ref_p = ref_p + 0.9 * ref_v - 0.1 * grad
+    assert_allclose(p, ref_p, rtol=1e-5)
+
+    q = rng.normal(size=10).astype(np.float32)
+    ref_q, m, v = q.astype(np.float64), np.zeros(10), np.zeros(10)
+    adam = AdamOptimizer([q], learning_rate=0.01)
+    for t in range(1, 4):
+        adam.update([g], [0.0], [True])
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g.astype(np.float64) ** 2
+        mhat, vhat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+        ref_q = ref_q - 0.01 * mhat / (np.sqrt(vhat) + 1e-8)
+    assert_allclose(q, ref_q, rtol=1e-4)
+
+
+def test_glorot_bounds():
+    W, b = glorot_uniform(300, 100, "sigmoid", np.random.default_rng(0))
+    bound = np.sqrt(2.0 / 400)
+    assert np.abs(W).max() <= bound and np.abs(W).max() > 0.9 * bound
+    assert W.dtype == np.float32
+
+
+def test_predict_block_matches_manual_forward():
+    coefs, intercepts, X, _ = _tiny_net("sigmoid", "softmax", 3)
+    A = X.astype(np.float64)
+    for W, b in zip(coefs[:-1], intercepts[:-1], strict=True):
+        A = naive.sigmoid(A @ W + b)
+    Z = A @ coefs[-1] + intercepts[-1]
+    expected = np.exp(Z) / np.exp(Z).sum(1, keepdims=True)
+    got = predict_block(X.astype(np.float64), coefs, intercepts, "sigmoid", "softmax",
+                        np.float64)
+    assert_allclose(got, expected, rtol=1e-6)
