@@ -145,7 +145,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     ----------
     hidden_layer_sizes : int or tuple of int, default=(256, 256)
         Hidden units of each RBM, bottom first.
-    pretrain_epochs : int, default=10
+    pretrain_epochs : int, default=20
         Epochs of contrastive divergence per layer (0 leaves the RBMs at their
         random initialisation).
     pretrain_learning_rate : float, default=0.1
@@ -178,7 +178,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self,
         hidden_layer_sizes=(256, 256),
         *,
-        pretrain_epochs=10,
+        pretrain_epochs=20,
         pretrain_learning_rate=0.1,
         pretrain_batch_size="auto",
         cd_steps=1,
@@ -281,7 +281,7 @@ class _BaseDBNNet(BaseEstimator):
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        pretrain_epochs=10,
+        pretrain_epochs=20,
         pretrain_learning_rate=0.1,
         pretrain_batch_size="auto",
         cd_steps=1,
@@ -554,7 +554,10 @@ class _BaseDBNNet(BaseEstimator):
         stratify = None
         if self._is_classifier_net:
             codes = targets[labeled].argmax(1) if targets.shape[1] > 1 else targets[labeled, 0]
-            if np.min(np.bincount(codes.astype(np.int64))) >= 2:
+            counts = np.bincount(codes.astype(np.int64))
+            n_val = int(np.ceil(self.validation_fraction * len(labeled)))
+            # Stratify when every class can appear on both sides.
+            if counts.min() >= 2 and min(n_val, len(labeled) - n_val) >= len(counts):
                 stratify = codes
         seed = int(rng.integers(0, 2**31 - 1))
         train, val = train_test_split(labeled, test_size=self.validation_fraction,
@@ -598,7 +601,7 @@ _NET_DOC = """
     hidden_layer_sizes : int or tuple of int, default=(500, 500)
         Hidden units per layer, bottom first; each hidden layer is pretrained
         as an RBM.
-    pretrain_epochs : int, default=10
+    pretrain_epochs : int, default=20
         Epochs of contrastive divergence per layer; 0 skips pretraining and
         initialises the hidden layers with Glorot's scheme (the random-init
         baseline).
@@ -631,7 +634,7 @@ _NET_DOC = """
         Fine-tuning epochs at most.
     alpha : float, default=1e-4
         L2 penalty, scaled like scikit-learn's MLP (``alpha / batch size`` per step).
-    dropout : float, default=0.0
+    dropout : float, default={dropout}
         Probability of dropping each hidden unit during fine-tuning.
     input_dropout : float, default=0.0
         Probability of dropping each input feature during fine-tuning.
@@ -679,7 +682,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     it into a sigmoid MLP with a softmax output layer (one logistic unit for
     two classes) and fine-tunes the whole net on the labeled rows.
 """
-        + _NET_DOC.format(solver="sgd", lr=0.1)
+        + _NET_DOC.format(solver="sgd", lr=0.1, dropout=0.2)
         + """    unlabeled : scalar or None, default=None
         Target value that marks a row as unlabeled: such rows are used for
         pretraining only, never for fine-tuning or as a class.
@@ -693,8 +696,13 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     Notes
     -----
     Defaults were chosen on digits and Fashion-MNIST (see
-    ``benchmarks/bench_dbn.py`` and the README): 10 CD-1 epochs per layer at
-    learning rate 0.1 with momentum 0.5 -> 0.9, then Nesterov SGD at 0.1.
+    ``benchmarks/bench_dbn.py`` and the README): 20 CD-1 epochs per layer at
+    learning rate 0.1 with momentum 0.5 -> 0.9 and Hinton's weight cost, then
+    Nesterov SGD at 0.1 with dropout 0.2 on the hidden units. On digits,
+    fewer pretraining epochs or no dropout lost about half a point of test
+    accuracy across seeds; 'auto' batch sizes keep about 100 updates per
+    epoch on small data sets, without which pretraining barely moves the
+    weights there.
     """
     )
 
@@ -708,7 +716,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        pretrain_epochs=10,
+        pretrain_epochs=20,
         pretrain_learning_rate=0.1,
         pretrain_batch_size="auto",
         cd_steps=1,
@@ -724,7 +732,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         batch_size="auto",
         max_iter=100,
         alpha=1e-4,
-        dropout=0.0,
+        dropout=0.2,
         input_dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
@@ -902,7 +910,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     are standardised internally (and the scaling folded back into the output
     layer), so their units do not change what learning rate works.
 """
-        + _NET_DOC.format(solver="adam", lr=0.001)
+        + _NET_DOC.format(solver="adam", lr=0.001, dropout=0.0)
         + """
     Attributes
     ----------
@@ -916,7 +924,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        pretrain_epochs=10,
+        pretrain_epochs=20,
         pretrain_learning_rate=0.1,
         pretrain_batch_size="auto",
         cd_steps=1,
@@ -1074,6 +1082,12 @@ def _copy_net(net, mlp):
 
 
 def _equals(y, value):
+    """Elementwise ``y == value``, where a NaN ``value`` matches NaN entries."""
+    if isinstance(value, float) and np.isnan(value):
+        try:
+            return np.isnan(np.asarray(y, dtype=np.float64))
+        except (TypeError, ValueError):
+            return np.array([isinstance(v, float) and np.isnan(v) for v in y], dtype=bool)
     try:
         return np.asarray(y == value, dtype=bool).reshape(len(y))
     except (TypeError, ValueError):

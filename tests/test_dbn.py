@@ -263,3 +263,11 @@ def test_verbose_reports_layers_and_epochs(digits, capsys):
     out = capsys.readouterr().out
     assert "pretraining layer 1/2" in out and "pretraining layer 2/2" in out
     assert "fine-tuning" in out and "epoch 2: loss" in out
+
+
+def test_nan_marks_unlabeled_rows(digits):
+    X, y, _, _ = digits
+    y_partial = y.astype(float)
+    y_partial[::2] = np.nan
+    clf = DBNClassifier(unlabeled=np.nan, **SMALL).fit(X, y_partial)
+    assert len(clf.classes_) == 10 and not np.isnan(clf.classes_).any()

@@ -9,13 +9,16 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor
 from dbn.exceptions import DataRangeWarning
 
+# Small nets and short schedules keep the suite fast; every public estimator
+# and both solvers, dropout and early stopping go through every check.
 ESTIMATORS = [
     BernoulliRBM(),
     BernoulliRBM(persistent=True, cd_steps=2, sparsity_cost=0.1),
-    DBN(),
-    DBNClassifier(),
-    DBNRegressor(),
-    DBNClassifier(solver="adam", early_stopping=True, dropout=0.1, pretrain_epochs=0),
+    DBN(hidden_layer_sizes=(16, 8), pretrain_epochs=3),
+    DBNClassifier(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),
+    DBNRegressor(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),
+    DBNClassifier(hidden_layer_sizes=(32, 16), solver="adam", learning_rate_init=0.01,
+                  early_stopping=True, dropout=0.1, pretrain_epochs=0, max_iter=50),
 ]
 
 

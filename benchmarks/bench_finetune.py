@@ -1,0 +1,112 @@
+"""One fine-tuning epoch of a 784-500-500-10 sigmoid net on Fashion-MNIST.
+
+Peers in the same run: scikit-learn's MLPClassifier with the same settings
+(logistic units, SGD with momentum 0.9, batch 100, one epoch) and a plain
+PyTorch CPU loop (skipped when torch is not installed:
+``pip install torch==2.13.0``). dbn and scikit-learn get float64 input scaled to
+[0, 1] and their time includes input handling; PyTorch gets float32 tensors
+made before the clock starts. Rounds interleave the peers; medians reported.
+
+Usage: python benchmarks/bench_finetune.py [--rows N] [--repeat R]
+Needs Fashion-MNIST: apt-get install -y dataset-fashion-mnist
+"""
+
+import argparse
+import os
+import sys
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import load_fashion, machine_info, median_time, save, table  # noqa: E402
+
+SIZES, BATCH, LR, MOMENTUM = (500, 500), 100, 0.01, 0.9
+
+
+def dbn_epoch(X, y):
+    from dbn import DBNClassifier
+
+    DBNClassifier(SIZES, pretrain_epochs=0, solver="sgd", learning_rate_init=LR,
+                  momentum=MOMENTUM, nesterovs_momentum=False, batch_size=BATCH,
+                  max_iter=1, random_state=0).fit(X, y)
+
+
+def sklearn_epoch(X, y):
+    from sklearn.neural_network import MLPClassifier
+
+    MLPClassifier(SIZES, activation="logistic", solver="sgd", learning_rate_init=LR,
+                  momentum=MOMENTUM, nesterovs_momentum=False, batch_size=BATCH,
+                  max_iter=1, random_state=0).fit(X, y)
+
+
+def torch_epoch_factory(X, y):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(os.cpu_count() or 1)
+    data = torch.from_numpy(X.astype(np.float32))
+    labels = torch.from_numpy(y.astype(np.int64))
+    gen = torch.Generator().manual_seed(0)
+    n, v = data.shape
+
+    def epoch():
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(
+            torch.nn.Linear(v, SIZES[0]), torch.nn.Sigmoid(),
+            torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.Sigmoid(),
+            torch.nn.Linear(SIZES[1], 10),
+        )
+        opt = torch.optim.SGD(net.parameters(), lr=LR, momentum=MOMENTUM)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        order = torch.randperm(n, generator=gen)
+        for start in range(0, n, BATCH):
+            idx = order[start:start + BATCH]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(net(data[idx]), labels[idx])
+            loss.backward()
+            opt.step()
+
+    return epoch
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=60000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-sklearn", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")  # one epoch never converges; that is the point
+
+    X, y, *_ = load_fashion(args.rows)
+    dbn_epoch(X[:300], y[:300])  # compile (or load the cache) first
+
+    peers = {"dbn": lambda: dbn_epoch(X, y)}
+    if not args.no_sklearn:
+        peers["scikit-learn"] = lambda: sklearn_epoch(X, y)
+    torch_epoch = torch_epoch_factory(X, y)
+    if torch_epoch is not None:
+        torch_epoch()
+        peers["pytorch"] = torch_epoch
+    times = {name: [] for name in peers}
+    for _ in range(args.repeat):
+        for name, run in peers.items():
+            times[name].append(median_time(run, 1)[0])
+    results = {name: float(np.median(t)) for name, t in times.items()}
+    ours = results["dbn"]
+    rows = [[name, f"{sec:.2f}", f"{sec / ours:.2f}x"] for name, sec in results.items()]
+    text = (
+        f"Fine-tuning epoch on Fashion-MNIST, {len(X)} rows, 784-500-500-10 sigmoid, "
+        f"SGD momentum {MOMENTUM}, batch {BATCH}, float64 input, median of {args.repeat}\n\n"
+        + table(["fine-tune epoch", "seconds", "time vs dbn"], rows)
+    )
+    if torch_epoch is None:
+        text += "\nPyTorch not installed: pip install torch==2.13.0 to add its column."
+    print(text)
+    save("bench_finetune", text, {"machine": machine_info(), "rows": len(X),
+                                  "seconds": times, "median_seconds": results})
+
+
+if __name__ == "__main__":
+    main()
