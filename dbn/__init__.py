@@ -5,13 +5,14 @@ and are cached on disk.
 """
 
 from ._dbn import DBN, DBNClassifier, DBNRegressor
-from ._rbm import BernoulliRBM
+from ._rbm import BernoulliRBM, GaussianRBM
 from .exceptions import DataRangeWarning, DivergenceError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BernoulliRBM",
+    "GaussianRBM",
     "DBN",
     "DBNClassifier",
     "DBNRegressor",

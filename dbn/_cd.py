@@ -1,4 +1,4 @@
-"""Contrastive divergence (CD-k and persistent CD) for binary-hidden RBMs.
+"""Contrastive divergence (CD-k and persistent CD) for RBMs.
 
 The parameters live in one augmented float32 matrix ``P`` of shape
 ``(n_visible + 1, n_hidden + 1)``::
@@ -49,9 +49,12 @@ class CDWorkspace:
         Shapes of the model and the largest minibatch.
     """
 
-    def __init__(self, n_visible, n_hidden, batch_size):
+    def __init__(self, n_visible, n_hidden, batch_size, visible_units="bernoulli",
+                 hidden_units="bernoulli"):
         V, H, B = n_visible, n_hidden, batch_size
         self.n_visible, self.n_hidden, self.batch_size = V, H, B
+        self.gaussian_visible = visible_units == "gaussian"
+        self.relu_hidden = hidden_units == "relu"
         f32 = np.float32
         # Rows [0, n) hold the data, rows [n, 2n) the model's negative states.
         self.vis = np.zeros((2 * B, V + 1), dtype=f32)
@@ -90,10 +93,9 @@ class CDWorkspace:
         W_up = P[:, :H]          # (V + 1, H): [v, 1] @ W_up = v W + c
         W_down = P[:V, :].T      # (H + 1, V): [h, 1] @ W_down = h W^T + b
 
-        # Positive phase: hidden probabilities and a sample driven by the data.
+        # Positive phase: hidden means and a sample driven by the data.
         np.matmul(vis[:n], W_up, out=hid[:n, :H])
-        rng.random(out=self.u_hid[:n], dtype=np.float32)
-        _kernels.sigmoid_sample_rows(hid, 0, n, H, self.u_hid, self.h_sample, False)
+        self._sample_hidden(0, n, self.h_sample, False, rng)
 
         # Negative phase: k alternating Gibbs steps from the data's sample
         # (CD) or from the persistent chains (PCD).
@@ -102,17 +104,15 @@ class CDWorkspace:
             last = step == cd_steps - 1
             np.matmul(state[:n], W_down, out=vis[n:2 * n, :V])
             if last and chains is None:
-                # Mean-field reconstruction: probabilities lower the variance.
-                _kernels.sigmoid_rows(vis, n, 2 * n, V, False)
+                # Mean-field reconstruction: lower variance, no bias.
+                self._visible_mean(n, 2 * n)
             else:
-                rng.random(out=self.u_vis[:n], dtype=np.float32)
-                _kernels.sample_rows_inplace(vis, n, 2 * n, V, self.u_vis)
+                self._sample_visible(n, 2 * n, rng)
             np.matmul(vis[n:2 * n], W_up, out=hid[n:2 * n, :H])
             if last and chains is None:
-                _kernels.sigmoid_rows(hid, n, 2 * n, H, True)
+                self._hidden_mean(n, 2 * n, True)
             else:
-                rng.random(out=self.u_hid[:n], dtype=np.float32)
-                _kernels.sigmoid_sample_rows(hid, n, 2 * n, H, self.u_hid, state, last)
+                self._sample_hidden(n, 2 * n, state, last, rng)
 
         np.matmul(vis[:2 * n].T, hid[:2 * n], out=self.grad)
         if sparsity_cost > 0.0:
@@ -126,15 +126,53 @@ class CDWorkspace:
                                  momentum, weight_decay, V, H)
 
 
-def mean_field_reconstruction(X32, P):
-    """``sigmoid(sigmoid(X W + c) W^T + b)`` for a float32 block (monitoring)."""
+    # Unit types: Bernoulli or noisy-rectified hidden units, Bernoulli or
+    # unit-variance Gaussian visible units. The "mean" of a unit is what the
+    # statistics use, a "sample" what the Gibbs chain carries on with.
+
+    def _sample_hidden(self, start, stop, samples, negate, rng):
+        u = self.u_hid[:stop - start]
+        if self.relu_hidden:
+            rng.standard_normal(out=u, dtype=np.float32)
+            _kernels.relu_sample_rows(self.hid, start, stop, self.n_hidden, u, samples, negate)
+        else:
+            rng.random(out=u, dtype=np.float32)
+            _kernels.sigmoid_sample_rows(self.hid, start, stop, self.n_hidden, u, samples,
+                                         negate)
+
+    def _hidden_mean(self, start, stop, negate):
+        if self.relu_hidden:
+            _kernels.relu_rows(self.hid, start, stop, self.n_hidden, negate)
+        else:
+            _kernels.sigmoid_rows(self.hid, start, stop, self.n_hidden, negate)
+
+    def _sample_visible(self, start, stop, rng):
+        u = self.u_vis[:stop - start]
+        if self.gaussian_visible:
+            rng.standard_normal(out=u, dtype=np.float32)
+            _kernels.add_noise_rows(self.vis, start, stop, self.n_visible, u)
+        else:
+            rng.random(out=u, dtype=np.float32)
+            _kernels.sample_rows_inplace(self.vis, start, stop, self.n_visible, u)
+
+    def _visible_mean(self, start, stop):
+        if not self.gaussian_visible:  # Gaussian means are the products themselves
+            _kernels.sigmoid_rows(self.vis, start, stop, self.n_visible, False)
+
+
+def mean_field_reconstruction(X32, P, visible_units="bernoulli", hidden_units="bernoulli"):
+    """Mean-field down-up pass ``E[v | E[h | X]]`` for a float32 block (monitoring)."""
     V, H = P.shape[0] - 1, P.shape[1] - 1
     n = X32.shape[0]
     hid = np.empty((n, H + 1), dtype=np.float32)
     hid[:, H] = 1.0
     np.matmul(X32, P[:V, :H], out=hid[:, :H])
     hid[:, :H] += P[V, :H]
-    _kernels.sigmoid_rows(hid, 0, n, H, False)
+    if hidden_units == "relu":
+        _kernels.relu_rows(hid, 0, n, H, False)
+    else:
+        _kernels.sigmoid_rows(hid, 0, n, H, False)
     vis = hid @ P[:V, :].T
-    _kernels.sigmoid_rows(vis, 0, n, V, False)
+    if visible_units == "bernoulli":
+        _kernels.sigmoid_rows(vis, 0, n, V, False)
     return vis

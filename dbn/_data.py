@@ -200,7 +200,9 @@ def warn_if_outside_unit_interval(lo, hi, estimator_name, stacklevel=3):
         warnings.warn(
             f"{estimator_name} has Bernoulli visible units, which expect values in "
             f"[0, 1], but X ranges over [{lo:.4g}, {hi:.4g}]. Scale the features "
-            f"first, e.g. with sklearn.preprocessing.MinMaxScaler.",
+            f"first, e.g. with sklearn.preprocessing.MinMaxScaler, or use Gaussian "
+            f"visible units for real-valued data (GaussianRBM, or "
+            f"visible_units='gaussian' on the DBN estimators).",
             DataRangeWarning,
             stacklevel=stacklevel,
         )

@@ -216,23 +216,14 @@ def squared_error(a, b):
 
 
 @_jit
-def free_energy_rows(pre_hidden, visible_term, out):
-    """``out[r] = -visible_term[r] - sum_j softplus(pre_hidden[r, j])``."""
-    n, m = pre_hidden.shape
-    for r in range(n):
-        s = 0.0
-        for j in range(m):
-            s += _softplus(float(pre_hidden[r, j]))
-        out[r] = -visible_term[r] - s
-
-
-@_jit
-def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, out):
+def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
     """Full log pseudo-likelihood of each row of ``V`` (float64 throughout).
 
     ``out[r] = sum_i log P(v_i | v_-i)``, where for Bernoulli visible units
     ``P(v_i | v_-i) = sigmoid(F(v with bit i flipped) - F(v))`` and ``F`` is
-    the free energy. Flipping bit i moves each hidden pre-activation by
+    the free energy (with ``relu``, that of stepped sigmoid units, which noisy
+    rectified hidden units approximate). Flipping bit i moves each hidden
+    pre-activation by
     ``W[i, j] * (1 - 2 v_i)``, so a row costs O(n_visible * n_hidden) and its
     score depends on nothing but the row itself.
     """
@@ -249,13 +240,98 @@ def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, out):
                 for j in range(n_hidden):
                     pre[j] += vi * weights[i, j]
         for j in range(n_hidden):
-            soft[j] = _softplus(pre[j])
+            soft[j] = _stepped_softplus(pre[j]) if relu else _softplus(pre[j])
         total = 0.0
         for i in range(n_visible):
             delta = 1.0 - 2.0 * V[r, i]
             # F(flipped) - F(v)
             gap = -visible_bias[i] * delta
             for j in range(n_hidden):
-                gap -= _softplus(pre[j] + weights[i, j] * delta) - soft[j]
+                y = pre[j] + weights[i, j] * delta
+                gap -= (_stepped_softplus(y) if relu else _softplus(y)) - soft[j]
             total -= _softplus(-gap)
         out[r] = total
+
+
+# ---------------------------------------------------------------- other units
+
+
+@_fast
+def relu_rows(act, row_start, row_stop, n_cols, negate):
+    """Mean-field rectified units in place: ``max(0, x)`` (negated if asked)."""
+    sign = -_ONE if negate else _ONE
+    for r in range(row_start, row_stop):
+        row = act[r]
+        for j in range(n_cols):
+            x = row[j]
+            row[j] = sign * (x if x > _ZERO else _ZERO)
+
+
+@_fast
+def relu_sample_rows(act, row_start, row_stop, n_cols, normals, samples, negate):
+    """Noisy rectified units (Nair & Hinton, 2010) on ``act[row_start:row_stop]``.
+
+    The mean-field value ``max(0, x)`` replaces the pre-activation in ``act``
+    (negated if asked) and ``samples[k]`` receives
+    ``max(0, x + sqrt(sigmoid(x)) * normal)``.
+    """
+    sign = -_ONE if negate else _ONE
+    for k in range(row_stop - row_start):
+        row = act[row_start + k]
+        z = normals[k]
+        out = samples[k]
+        for j in range(n_cols):
+            x = row[j]
+            noisy = x + np.sqrt(_sigmoid32(x)) * z[j]
+            out[j] = noisy if noisy > _ZERO else _ZERO
+            row[j] = sign * (x if x > _ZERO else _ZERO)
+
+
+@_fast
+def add_noise_rows(act, row_start, row_stop, n_cols, normals):
+    """Gaussian visible units with unit variance: ``act += normal`` (a sample)."""
+    for k in range(row_stop - row_start):
+        row = act[row_start + k]
+        z = normals[k]
+        for j in range(n_cols):
+            row[j] += z[j]
+
+
+@_jit
+def _stepped_softplus(x):
+    """``sum_{k>=1} softplus(x - k + 0.5)``: the free-energy term of a rectified
+    unit, seen as the sum of binary units with shared weights and biases offset
+    by 0.5, 1.5, ... (the stepped sigmoid units that noisy ReLUs approximate).
+
+    Terms whose argument exceeds 30 equal their argument to within e^-30; they
+    are summed in closed form, so the cost stays O(1) for any x.
+    """
+    total = 0.0
+    # Indices k with x - k + 0.5 > 30 form an arithmetic series.
+    n_linear = int(math.floor(x - 29.5)) if x > 30.5 else 0
+    if n_linear > 0:
+        first = x - 0.5
+        last = x - n_linear + 0.5
+        total += 0.5 * n_linear * (first + last)
+    k = n_linear + 1
+    while True:
+        y = x - k + 0.5
+        term = _softplus(y)
+        total += term
+        if y < -30.0:
+            break
+        k += 1
+    return total
+
+
+@_jit
+def hidden_free_energy_rows(pre_hidden, relu, out):
+    """``out[r] = sum_j g(pre_hidden[r, j])`` with g = softplus (binary hidden
+    units) or the stepped softplus of rectified units."""
+    n, m = pre_hidden.shape
+    for r in range(n):
+        s = 0.0
+        for j in range(m):
+            x = float(pre_hidden[r, j])
+            s += _stepped_softplus(x) if relu else _softplus(x)
+        out[r] = s

@@ -12,7 +12,7 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _kernels
@@ -46,100 +46,14 @@ class _TrainingState:
     )
 
 
-class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Bernoulli Restricted Boltzmann Machine trained with CD-k or persistent CD.
+class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Shared orchestration of the RBMs; subclasses fix the visible unit type."""
 
-    Binary visible and hidden units. A drop-in replacement for
-    :class:`sklearn.neural_network.BernoulliRBM` (same attribute names) with
-    minibatch CD-k, persistent contrastive divergence, momentum, weight decay
-    and a sparsity target, trained in float32 with BLAS products and Numba
-    kernels.
-
-    Parameters
-    ----------
-    n_components : int, default=256
-        Number of hidden units.
-    learning_rate : float, default=0.1
-        Step size for weights and biases; gradients are averaged over the
-        minibatch.
-    batch_size : int, default=100
-        Rows per minibatch (and number of persistent chains when
-        ``persistent=True``).
-    n_iter : int, default=10
-        Number of epochs (passes over the training data) in :meth:`fit`.
-    cd_steps : int, default=1
-        Number k of alternating Gibbs steps in CD-k / PCD-k.
-    persistent : bool, default=False
-        Use persistent contrastive divergence (Tieleman, 2008): the negative
-        phase continues Markov chains from one update to the next instead of
-        restarting them at the data.
-    momentum : float, default=0.9
-        Momentum after the first ``momentum_warmup`` epochs.
-    initial_momentum : float, default=0.5
-        Momentum during the first ``momentum_warmup`` epochs (Hinton's
-        practical guide: 0.5, then 0.9).
-    momentum_warmup : int, default=5
-        Number of epochs that use ``initial_momentum``.
-    weight_decay : float, default=1e-4
-        L2 penalty on the weights (not the biases).
-    sparsity_target : float, default=0.05
-        Desired mean activation of each hidden unit; used only when
-        ``sparsity_cost > 0``.
-    sparsity_cost : float, default=0.0
-        Strength of the sparsity penalty (0 switches it off).
-    shuffle : bool, default=True
-        Shuffle the rows at every epoch. Lazily sliced inputs (e.g. h5py data
-        sets) are read in contiguous slices and shuffled batch by batch.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling and the Gibbs sampling. An
-        int gives identical results run to run.
-    verbose : int, default=0
-        Print one line per epoch when positive.
-
-    Attributes
-    ----------
-    components_ : ndarray of shape (n_components, n_features), float32
-        Weight matrix.
-    intercept_hidden_ : ndarray of shape (n_components,), float32
-        Hidden biases.
-    intercept_visible_ : ndarray of shape (n_features,), float32
-        Visible biases.
-    n_iter_ : int
-        Number of epochs trained so far (``fit`` restarts the count; each
-        ``partial_fit`` call adds one).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column names.
-    history_ : dict of lists
-        Per-epoch monitors: ``"reconstruction_error"`` (mean squared error per
-        feature of the mean-field reconstruction of up to 1000 training rows)
-        and ``"epoch_time"`` (seconds).
-
-    Notes
-    -----
-    Initialisation follows Hinton's "A Practical Guide to Training Restricted
-    Boltzmann Machines" (2010): weights from N(0, 0.01^2), hidden biases 0,
-    visible biases ``log(p / (1 - p))`` of the data's column means.
-
-    The data are read minibatch by minibatch: a ``numpy.memmap``, a scipy CSR
-    matrix or a lazily sliced array-like is never converted whole. Floating
-    input keeps its dtype; other numeric input is converted to float32.
-    Training runs in float32; :meth:`transform` computes in float64 for
-    float64 input and in float32 otherwise.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from dbn import BernoulliRBM
-    >>> X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
-    >>> rbm = BernoulliRBM(n_components=2, n_iter=5, random_state=0).fit(X)
-    >>> rbm.transform(X).shape
-    (4, 2)
-    """
+    _visible_units = "bernoulli"
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
@@ -160,6 +74,7 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self,
         n_components=256,
         *,
+        hidden_units="bernoulli",
         learning_rate=0.1,
         batch_size=100,
         n_iter=10,
@@ -176,6 +91,7 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         verbose=0,
     ):
         self.n_components = n_components
+        self.hidden_units = hidden_units
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.n_iter = n_iter
@@ -238,13 +154,15 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def _fit(self, X, *, n_epochs, incremental):
         source = validate_rows(self, X, reset=not incremental)
         means, lo, hi = column_means_and_range(source)
-        warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=4)
+        if self._visible_units == "bernoulli":
+            warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=4)
         if incremental:
             state = self._resume_state()
         else:
             state = self._initial_state(source.n_features, means)
         batch_rows = min(self.batch_size, source.n_rows)
-        workspace = CDWorkspace(source.n_features, self.n_components, batch_rows)
+        workspace = CDWorkspace(source.n_features, self.n_components, batch_rows,
+                                self._visible_units, self.hidden_units)
         monitor = _monitor_block(source)
         # A diverging run is caught by the finiteness check after each epoch,
         # which names the cure; numpy's overflow warnings would only be noise.
@@ -258,8 +176,11 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         rng = make_generator(self.random_state)
         H = self.n_components
         weights = 0.01 * rng.standard_normal((n_features, H), dtype=np.float32)
-        p = np.clip(means, 1e-4, 1.0 - 1e-4)
-        visible_bias = np.log(p / (1.0 - p))
+        if self._visible_units == "gaussian":
+            visible_bias = means
+        else:
+            p = np.clip(means, 1e-4, 1.0 - 1e-4)
+            visible_bias = np.log(p / (1.0 - p))
         params = pack_params(weights, np.zeros(H), visible_bias)
         chains = None
         if self.persistent:
@@ -343,7 +264,8 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 f"Lower the learning rate (e.g. to {self.learning_rate / 10:g})."
             )
         elapsed = time.perf_counter() - start
-        recon = mean_field_reconstruction(monitor, state.params)
+        recon = mean_field_reconstruction(monitor, state.params, self._visible_units,
+                                          self.hidden_units)
         error = _kernels.squared_error(recon, monitor) / monitor.size
         state.history["reconstruction_error"].append(float(error))
         state.history["epoch_time"].append(elapsed)
@@ -389,15 +311,21 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def _compute_dtype(self, source):
         return np.float64 if source.dtype == np.float64 else np.float32
 
-    def _hidden_probabilities(self, source):
-        dtype = self._compute_dtype(source)
+    def _hidden_probabilities(self, source, dtype=None):
+        """Hidden means: probabilities, or ``max(0, x)`` for rectified units."""
+        dtype = dtype or self._compute_dtype(source)
         weights = self.components_.T.astype(dtype)
         bias = self.intercept_hidden_.astype(dtype)
         out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
         for start, stop, block in iter_blocks(source):
             out[start:stop] = block @ weights
         out += bias
+        if self.hidden_units == "relu":
+            return np.maximum(out, 0, out=out)
         return expit(out, out=out)
+
+    def _visible_mean(self, pre):
+        return pre if self._visible_units == "gaussian" else expit(pre, out=pre)
 
     def reconstruct(self, X):
         """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
@@ -418,7 +346,7 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         dtype = hidden.dtype
         out = hidden @ self.components_.astype(dtype)
         out += self.intercept_visible_.astype(dtype)
-        return expit(out, out=out)
+        return self._visible_mean(out)
 
     def gibbs(self, v):
         """One Gibbs step from ``v``: sample ``h ~ P(h | v)``, then ``v' ~ P(v | h)``.
@@ -439,18 +367,32 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_is_fitted(self)
         source = validate_rows(self, v, reset=False)
         rng = self._rng
-        hidden = self._hidden_probabilities(source)
-        dtype = hidden.dtype
-        h = (rng.random(hidden.shape, dtype=dtype) < hidden).astype(dtype)
+        dtype = self._compute_dtype(source)
+        weights = self.components_.T.astype(dtype)
+        pre_h = np.empty((source.n_rows, weights.shape[1]), dtype=dtype)
+        for start, stop, block in iter_blocks(source):
+            pre_h[start:stop] = block @ weights
+        pre_h += self.intercept_hidden_.astype(dtype)
+        if self.hidden_units == "relu":
+            noise = rng.standard_normal(pre_h.shape, dtype=dtype)
+            h = np.maximum(pre_h + np.sqrt(expit(pre_h)) * noise, 0)
+        else:
+            h = (rng.random(pre_h.shape, dtype=dtype) < expit(pre_h)).astype(dtype)
         pre = h @ self.components_.astype(dtype)
         pre += self.intercept_visible_.astype(dtype)
+        if self._visible_units == "gaussian":
+            return pre + rng.standard_normal(pre.shape, dtype=dtype)
         p = expit(pre, out=pre)
         return (rng.random(p.shape, dtype=dtype) < p).astype(dtype)
 
     def free_energy(self, X):
-        """Free energy ``F(v) = -b.v - sum_j softplus(c_j + W_j.v)`` of each row.
+        """Free energy of each row: ``P(v)`` is proportional to ``exp(-F(v))``.
 
-        ``P(v)`` is proportional to ``exp(-F(v))``.
+        ``F(v) = -b.v - sum_j softplus(c_j + W_j.v)`` for Bernoulli visible and
+        hidden units; Gaussian visible units replace ``-b.v`` by
+        ``|v - b|^2 / 2``; rectified hidden units replace softplus by the sum
+        ``sum_k softplus(x - k + 0.5)`` of the stepped sigmoid units they
+        approximate.
 
         Parameters
         ----------
@@ -470,8 +412,15 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         for start, stop, block in iter_blocks(source):
             pre = np.asarray(block @ weights, dtype=np.float64)
             pre += hidden_bias
-            visible_term = np.asarray(block @ visible_bias, dtype=np.float64).ravel()
-            _kernels.free_energy_rows(pre, visible_term, out[start:stop])
+            hidden_term = np.empty(stop - start)
+            _kernels.hidden_free_energy_rows(pre, self.hidden_units == "relu", hidden_term)
+            if self._visible_units == "gaussian":
+                dense = block.toarray() if hasattr(block, "toarray") else block
+                diff = np.asarray(dense, dtype=np.float64) - visible_bias
+                visible_term = 0.5 * np.einsum("ij,ij->i", diff, diff)
+            else:
+                visible_term = -np.asarray(block @ visible_bias, dtype=np.float64).ravel()
+            out[start:stop] = visible_term - hidden_term
         return out
 
     def score_samples(self, X):
@@ -480,7 +429,8 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         ``sum_i log P(v_i | v_-i)``: unlike scikit-learn's stochastic
         one-feature estimate (which it scales by ``n_features``), this is exact
         and deterministic, so a row's score depends on nothing but the row.
-        It costs O(n_features * n_components) per row.
+        It costs O(n_features * n_components) per row. For
+        :class:`GaussianRBM` it is the negative free energy instead (see there).
 
         Parameters
         ----------
@@ -492,6 +442,8 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         scores : ndarray of shape (n_samples,), float64
         """
         check_is_fitted(self)
+        if self._visible_units == "gaussian":
+            return -self.free_energy(X)
         source = validate_rows(self, X, reset=False)
         weights = np.ascontiguousarray(self.components_.T, dtype=np.float64)
         hidden_bias = self.intercept_hidden_.astype(np.float64)
@@ -501,7 +453,8 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             dense = block.toarray() if hasattr(block, "toarray") else block
             dense = np.ascontiguousarray(dense, dtype=np.float64)
             _kernels.pseudo_likelihood_rows(
-                dense, weights, visible_bias, hidden_bias, out[start:stop]
+                dense, weights, visible_bias, hidden_bias, self.hidden_units == "relu",
+                out[start:stop],
             )
         return out
 
@@ -516,6 +469,102 @@ class BernoulliRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return tags
 
 
+class BernoulliRBM(_BaseRBM):
+    """Bernoulli Restricted Boltzmann Machine trained with CD-k or persistent CD.
+
+    Binary visible and hidden units. A drop-in replacement for
+    :class:`sklearn.neural_network.BernoulliRBM` (same attribute names) with
+    minibatch CD-k, persistent contrastive divergence, momentum, weight decay
+    and a sparsity target, trained in float32 with BLAS products and Numba
+    kernels.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of hidden units.
+    hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
+        Binary hidden units, or noisy rectified linear units (Nair & Hinton,
+        2010): mean ``max(0, x)``, sampled as ``max(0, x + N(0, sigmoid(x)))``.
+    learning_rate : float, default=0.1
+        Step size for weights and biases; gradients are averaged over the
+        minibatch.
+    batch_size : int, default=100
+        Rows per minibatch (and number of persistent chains when
+        ``persistent=True``).
+    n_iter : int, default=10
+        Number of epochs (passes over the training data) in :meth:`fit`.
+    cd_steps : int, default=1
+        Number k of alternating Gibbs steps in CD-k / PCD-k.
+    persistent : bool, default=False
+        Use persistent contrastive divergence (Tieleman, 2008): the negative
+        phase continues Markov chains from one update to the next instead of
+        restarting them at the data.
+    momentum : float, default=0.9
+        Momentum after the first ``momentum_warmup`` epochs.
+    initial_momentum : float, default=0.5
+        Momentum during the first ``momentum_warmup`` epochs (Hinton's
+        practical guide: 0.5, then 0.9).
+    momentum_warmup : int, default=5
+        Number of epochs that use ``initial_momentum``.
+    weight_decay : float, default=1e-4
+        L2 penalty on the weights (not the biases).
+    sparsity_target : float, default=0.05
+        Desired mean activation of each hidden unit; used only when
+        ``sparsity_cost > 0``.
+    sparsity_cost : float, default=0.0
+        Strength of the sparsity penalty (0 switches it off).
+    shuffle : bool, default=True
+        Shuffle the rows at every epoch. Lazily sliced inputs (e.g. h5py data
+        sets) are read in contiguous slices and shuffled batch by batch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling and the Gibbs sampling. An
+        int gives identical results run to run.
+    verbose : int, default=0
+        Print one line per epoch when positive.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features), float32
+        Weight matrix.
+    intercept_hidden_ : ndarray of shape (n_components,), float32
+        Hidden biases.
+    intercept_visible_ : ndarray of shape (n_features,), float32
+        Visible biases.
+    n_iter_ : int
+        Number of epochs trained so far (``fit`` restarts the count; each
+        ``partial_fit`` call adds one).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+    history_ : dict of lists
+        Per-epoch monitors: ``"reconstruction_error"`` (mean squared error per
+        feature of the mean-field reconstruction of up to 1000 training rows)
+        and ``"epoch_time"`` (seconds).
+
+    Notes
+    -----
+    Initialisation follows Hinton's "A Practical Guide to Training Restricted
+    Boltzmann Machines" (2010): weights from N(0, 0.01^2), hidden biases 0,
+    visible biases ``log(p / (1 - p))`` of the data's column means.
+
+    The data are read minibatch by minibatch: a ``numpy.memmap``, a scipy CSR
+    matrix or a lazily sliced array-like is never converted whole. Floating
+    input keeps its dtype; other numeric input is converted to float32.
+    Training runs in float32; :meth:`transform` computes in float64 for
+    float64 input and in float32 otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dbn import BernoulliRBM
+    >>> X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    >>> rbm = BernoulliRBM(n_components=2, n_iter=5, random_state=0).fit(X)
+    >>> rbm.transform(X).shape
+    (4, 2)
+    """
+
+
 def _monitor_block(source):
     """A fixed float32 sample of training rows for the per-epoch monitors."""
     n = min(source.n_rows, _MONITOR_ROWS)
@@ -524,3 +573,96 @@ def _monitor_block(source):
     source.read(rows, block)
     return block
 
+
+
+class GaussianRBM(_BaseRBM):
+    """Gaussian-Bernoulli RBM: real-valued visible units of unit variance.
+
+    For standardised real-valued data (e.g. after
+    :class:`sklearn.preprocessing.StandardScaler`). The visible units are
+    Gaussian with mean ``b + W h`` and variance 1, the hidden units binary (or
+    rectified with ``hidden_units='relu'``):
+    ``P(h_j = 1 | v) = sigmoid(c_j + W_j.v)``. Same API, training options and
+    guarantees as :class:`BernoulliRBM`; the learning rate defaults to 0.01
+    because Gaussian units need smaller steps (Hinton's practical guide), and a
+    run that still diverges stops with :class:`~dbn.DivergenceError`.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+    hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
+    learning_rate : float, default=0.01
+    batch_size : int, default=100
+    n_iter : int, default=10
+    cd_steps : int, default=1
+    persistent : bool, default=False
+    momentum : float, default=0.9
+    initial_momentum : float, default=0.5
+    momentum_warmup : int, default=5
+    weight_decay : float, default=1e-4
+    sparsity_target : float, default=0.05
+    sparsity_cost : float, default=0.0
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        See :class:`BernoulliRBM` for each.
+
+    Attributes
+    ----------
+    components_, intercept_hidden_, intercept_visible_, n_iter_,
+    n_features_in_, history_
+        As in :class:`BernoulliRBM`; ``intercept_visible_`` starts at the
+        data's column means.
+
+    Notes
+    -----
+    ``score_samples`` returns the negative free energy ``-F(v)``, i.e.
+    ``log P(v)`` up to the constant ``log Z``: deterministic, row by row, and
+    comparable across rows of one model. (A pseudo-likelihood has no closed
+    form for Gaussian visible units.) ``free_energy`` is
+    ``|v - b|^2 / 2 - sum_j softplus(c_j + W_j.v)``, which equals
+    ``-log`` of the integral of ``exp(-E(v, h))`` over h, up to the Gaussian
+    normalisation. Per-feature learned variances (Cho et al., 2011) are not
+    implemented: standardise the features instead.
+    """
+
+    _visible_units = "gaussian"
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        hidden_units="bernoulli",
+        learning_rate=0.01,
+        batch_size=100,
+        n_iter=10,
+        cd_steps=1,
+        persistent=False,
+        momentum=0.9,
+        initial_momentum=0.5,
+        momentum_warmup=5,
+        weight_decay=1e-4,
+        sparsity_target=0.05,
+        sparsity_cost=0.0,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            n_components,
+            hidden_units=hidden_units,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            n_iter=n_iter,
+            cd_steps=cd_steps,
+            persistent=persistent,
+            momentum=momentum,
+            initial_momentum=initial_momentum,
+            momentum_warmup=momentum_warmup,
+            weight_decay=weight_decay,
+            sparsity_target=sparsity_target,
+            sparsity_cost=sparsity_cost,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+        )

@@ -6,7 +6,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor
+from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, GaussianRBM
 from dbn.exceptions import DataRangeWarning
 
 # Small nets and short schedules keep the suite fast; every public estimator
@@ -14,6 +14,9 @@ from dbn.exceptions import DataRangeWarning
 ESTIMATORS = [
     BernoulliRBM(),
     BernoulliRBM(persistent=True, cd_steps=2, sparsity_cost=0.1),
+    BernoulliRBM(hidden_units="relu", learning_rate=0.01),
+    GaussianRBM(),
+    GaussianRBM(hidden_units="relu", persistent=True, learning_rate=0.001),
     DBN(hidden_layer_sizes=(16, 8), pretrain_epochs=3),
     DBNClassifier(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),
     DBNRegressor(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),

@@ -123,16 +123,25 @@ def test_pseudo_likelihood_rows_matches_bit_flipping(binary):
     if binary:
         X = (X > 0.5).astype(np.float64)
     out = np.empty(9)
-    _kernels.pseudo_likelihood_rows(X, W, b, c, out)
+    _kernels.pseudo_likelihood_rows(X, W, b, c, False, out)
     assert_allclose(out, naive.pseudo_likelihood(X, W, b, c), rtol=1e-10)
 
 
-def test_free_energy_rows_matches_reference_and_stays_finite():
+def test_hidden_free_energy_rows_matches_reference_and_stays_finite():
     rng = np.random.default_rng(6)
     pre = rng.normal(scale=3, size=(4, 6))
     pre[0, 0], pre[1, 1] = 1e4, -1e4
-    visible_term = rng.normal(size=4)
     out = np.empty(4)
-    _kernels.free_energy_rows(pre, visible_term, out)
+    _kernels.hidden_free_energy_rows(pre, False, out)
     assert np.isfinite(out).all()
-    assert_allclose(out, -visible_term - naive.softplus(pre).sum(1), rtol=1e-12)
+    assert_allclose(out, naive.softplus(pre).sum(1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("x", [-1e4, -40.0, -3.0, 0.0, 0.3, 2.5, 29.0, 31.7, 80.2, 1e4])
+def test_stepped_softplus_matches_brute_force_sum(x):
+    k = np.arange(1, int(max(x, 0)) + 200)
+    expected = naive.softplus(x - k + 0.5).sum()
+    out = np.empty(1)
+    _kernels.hidden_free_energy_rows(np.array([[x]]), True, out)
+    assert np.isfinite(out[0])
+    assert_allclose(out[0], expected, rtol=1e-10, atol=1e-12)

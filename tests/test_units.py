@@ -1,0 +1,209 @@
+"""Gaussian visible units and rectified hidden units: sampling, energies, gradients."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_breast_cancer
+from sklearn.preprocessing import StandardScaler
+
+from dbn import BernoulliRBM, GaussianRBM, _kernels
+from dbn._cd import CDWorkspace, pack_params
+
+from . import naive
+
+
+def gaussian_free_energy(V, W, b, c):
+    diff = V - b
+    return 0.5 * np.sum(diff * diff, axis=1) - naive.softplus(V @ W + c).sum(axis=1)
+
+
+def gaussian_log_partition(W, b, c):
+    """log of the integral over v and sum over h of exp(-E): closed form per h."""
+    V = len(b)
+    hs = naive.all_states(len(c))
+    mean = b + hs @ W.T
+    terms = hs @ c + 0.5 * np.sum(mean * mean, 1) - 0.5 * b @ b + 0.5 * V * np.log(2 * np.pi)
+    return np.logaddexp.reduce(terms)
+
+
+def gaussian_exact_gradient(X, W, b, c):
+    hs = naive.all_states(len(c))
+    mean = b + hs @ W.T
+    logp = hs @ c + 0.5 * np.sum(mean * mean, 1)
+    p = np.exp(logp - np.logaddexp.reduce(logp))
+    H_data = naive.sigmoid(X @ W + c)
+    dW = X.T @ H_data / len(X) - (mean * p[:, None]).T @ hs
+    db = X.mean(0) - p @ mean
+    dc = H_data.mean(0) - p @ hs
+    return dW, db, dc
+
+
+def tiny_gaussian(seed=0, V=2, H=3):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(scale=0.5, size=(V, H)), rng.normal(scale=0.5, size=V),
+            rng.normal(scale=0.5, size=H))
+
+
+def fitted_gaussian(W, b, c, **kw):
+    rbm = GaussianRBM(n_components=W.shape[1], n_iter=0, random_state=0, **kw)
+    rbm.fit(np.zeros((2, W.shape[0])))
+    rbm.components_ = W.T.astype(np.float32)
+    rbm.intercept_visible_ = b.astype(np.float32)
+    rbm.intercept_hidden_ = c.astype(np.float32)
+    return rbm
+
+
+def test_gaussian_free_energy_integrates_to_the_partition_function():
+    W, b, c = tiny_gaussian()
+    rbm = fitted_gaussian(W, b, c)
+    W, b, c = naive.rbm_parts(rbm)
+    grid = np.linspace(-9, 9, 361)
+    v = np.array(np.meshgrid(grid, grid)).reshape(2, -1).T
+    F = rbm.free_energy(v)
+    assert_allclose(F, gaussian_free_energy(v, W, b, c), rtol=1e-10)
+    step = grid[1] - grid[0]
+    numeric = np.log(np.sum(np.exp(-F)) * step * step)
+    assert_allclose(numeric, gaussian_log_partition(W, b, c), rtol=1e-6)
+
+
+def test_gaussian_conditional_has_the_right_mean_and_unit_variance():
+    W = np.array([[1.5], [-2.0], [0.5]])
+    b = np.array([0.2, -0.3, 1.0])
+    rbm = fitted_gaussian(W, b, np.array([50.0]))  # hidden unit always on
+    out = rbm.gibbs(np.zeros((40000, 3)))
+    assert_allclose(out.mean(0), b + W[:, 0], atol=0.03)
+    assert_allclose(out.var(0), 1.0, atol=0.03)
+    assert_allclose(rbm.reconstruct(np.zeros((1, 3)))[0], b + W[:, 0], rtol=1e-6)
+
+
+def test_exact_gaussian_gradient_matches_finite_differences():
+    W, b, c = tiny_gaussian(1)
+    X = np.random.default_rng(2).normal(size=(5, 2))
+
+    def mean_ll(W_, b_, c_):
+        return np.mean(-gaussian_free_energy(X, W_, b_, c_)) - gaussian_log_partition(W_, b_, c_)
+
+    dW, db, dc = gaussian_exact_gradient(X, W, b, c)
+    eps = 1e-6
+    for analytic, param in ((dW, W), (db, b), (dc, c)):
+        numeric = np.zeros_like(param)
+        for i in np.ndindex(param.shape):
+            old = param[i]
+            param[i] = old + eps
+            up = mean_ll(W, b, c)
+            param[i] = old - eps
+            down = mean_ll(W, b, c)
+            param[i] = old
+            numeric[i] = (up - down) / (2 * eps)
+        assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_gaussian_cd_update_follows_the_exact_gradient(persistent):
+    W, b, c = tiny_gaussian(3, V=3, H=3)
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(6, 3)) + 0.5
+    n = 6 * 4000
+    ws = CDWorkspace(3, 3, n, visible_units="gaussian")
+    ws.vis[:n, :3] = np.tile(data, (4000, 1))
+    P = pack_params(W, c, b)
+    chains = None
+    kw = dict(momentum=0.0, weight_decay=0.0, sparsity_target=0.1, sparsity_cost=0.0,
+              hidden_mean=np.zeros(3))
+    if persistent:
+        chains = np.zeros((n, 4), dtype=np.float32)
+        chains[:, 3] = 1.0
+        for _ in range(60):
+            ws.step(P.copy(), np.zeros_like(P), n, rng, cd_steps=1, chains=chains,
+                    learning_rate=1e-30, **kw)
+    before = P.copy()
+    ws.step(P, np.zeros_like(P), n, rng, cd_steps=1, chains=chains, learning_rate=1.0, **kw)
+    step = (P - before).astype(np.float64).ravel()
+    dW, db, dc = gaussian_exact_gradient(data, W, b, c)
+    exact = pack_params(dW, dc, db).astype(np.float64).ravel()
+    cosine = step @ exact / np.linalg.norm(step) / np.linalg.norm(exact)
+    assert cosine > (0.97 if persistent else 0.8), cosine
+    if persistent:
+        assert_allclose(step, exact, atol=0.05)
+
+
+def test_gaussian_rbm_features_classify_breast_cancer():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    X, y = load_breast_cancer(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), GaussianRBM(64, n_iter=20, batch_size=20,
+                                                       random_state=0),
+                         LogisticRegression(max_iter=1000))
+    assert cross_val_score(pipe, X, y, cv=3).mean() > 0.93
+
+
+def test_gaussian_rbm_learns_and_accepts_sparse_and_float32():
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    rbm = GaussianRBM(16, n_iter=15, batch_size=20, random_state=0).fit(X)
+    errors = rbm.history_["reconstruction_error"]
+    assert errors[-1] < 0.8 * errors[0]
+    assert_allclose(rbm.intercept_visible_, 0.0, atol=0.3)
+    kw = dict(n_components=8, n_iter=2, random_state=0)
+    ref = GaussianRBM(**kw).fit(X)
+    for data in (X.astype(np.float32), sp.csr_matrix(X)):
+        assert_allclose(GaussianRBM(**kw).fit(data).components_, ref.components_, atol=1e-5)
+    assert_array_equal(rbm.score_samples(X[:5]), -rbm.free_energy(X[:5]))
+
+
+def test_gaussian_rbm_diverging_run_raises_clear_error():
+    from dbn import DivergenceError
+
+    X = StandardScaler().fit_transform(load_breast_cancer().data) * 1e3
+    with pytest.raises(DivergenceError, match="learning_rate"):
+        GaussianRBM(8, learning_rate=10.0, n_iter=5, random_state=0).fit(X)
+
+
+def test_noisy_relu_samples_have_the_right_mean():
+    x = np.array([-1.0, 0.0, 0.7, 3.0], dtype=np.float32)
+    n = 200_000
+    act = np.tile(x, (n, 1))
+    z = np.random.default_rng(0).standard_normal(act.shape, dtype=np.float32)
+    samples = np.empty_like(act)
+    _kernels.relu_sample_rows(act, 0, n, 4, z, samples, False)
+    assert_allclose(act[0], np.maximum(x, 0))
+    assert (samples >= 0).all()
+    s = np.sqrt(naive.sigmoid(x))
+    # E[max(0, x + s z)] = x Phi(x/s) + s phi(x/s)
+    from scipy.stats import norm
+
+    expected = x * norm.cdf(x / s) + s * norm.pdf(x / s)
+    assert_allclose(samples.mean(0), expected, atol=0.01)
+
+
+@pytest.mark.parametrize("cls", [BernoulliRBM, GaussianRBM])
+def test_relu_hidden_units_train_and_transform_non_negative(cls):
+    X = load_breast_cancer().data
+    X = (X - X.min(0)) / (X.max(0) - X.min(0)) if cls is BernoulliRBM else (
+        StandardScaler().fit_transform(X))
+    lr = 0.01 if cls is BernoulliRBM else 0.001
+    rbm = cls(16, hidden_units="relu", learning_rate=lr, n_iter=10, batch_size=20,
+              random_state=0).fit(X)
+    H = rbm.transform(X)
+    assert (H >= 0).all() and (H > 0).any()
+    errors = rbm.history_["reconstruction_error"]
+    assert errors[-1] < errors[0]
+    assert np.isfinite(rbm.free_energy(X)).all()
+    if cls is BernoulliRBM:
+        W, b, c = naive.rbm_parts(rbm)
+        # pseudo-likelihood with the stepped-softplus free energy, by bit flipping
+        Xb = (X[:4] > 0.5).astype(float)
+        F = lambda V: -V @ b - np.array([[_ssp(x) for x in row] for row in V @ W + c]).sum(1)  # noqa: E731
+        expected = np.zeros(4)
+        for i in range(X.shape[1]):
+            flipped = Xb.copy()
+            flipped[:, i] = 1 - flipped[:, i]
+            expected -= naive.softplus(-(F(flipped) - F(Xb)))
+        assert_allclose(rbm.score_samples(Xb), expected, rtol=1e-8)
+
+
+def _ssp(x):
+    k = np.arange(1, int(max(x, 0)) + 200)
+    return naive.softplus(x - k + 0.5).sum()
