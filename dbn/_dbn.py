@@ -26,13 +26,15 @@ from ._data import DenseRows, iter_blocks, validate_rows
 from ._network import FeedForward, batch_loss, glorot_uniform, predict_block
 from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._random import make_generator
-from ._rbm import BernoulliRBM
+from ._rbm import BernoulliRBM, GaussianRBM
 from .exceptions import DivergenceError
 
 _PRETRAIN_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
     "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
-    "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "visible_units": [StrOptions({"bernoulli", "gaussian"})],
+    "hidden_units": [StrOptions({"bernoulli", "relu"})],
+    "pretrain_learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
     "pretrain_batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     "cd_steps": [Interval(Integral, 1, None, closed="left")],
     "persistent": ["boolean"],
@@ -75,16 +77,9 @@ def _seeds(rng, n):
 
 
 def _hidden_float32(rbm, X):
-    """Hidden probabilities of ``rbm`` for ``X`` as float32 (input of the next layer)."""
+    """Hidden means of ``rbm`` for ``X`` as float32 (input of the next layer)."""
     source = X if isinstance(X, DenseRows) else DenseRows(np.asarray(X))
-    dtype = np.float32
-    weights = rbm.components_.T.astype(dtype)
-    out = np.empty((source.n_rows, weights.shape[1]), dtype=dtype)
-    for start, stop, block in iter_blocks(source):
-        out[start:stop] = block @ weights
-    out += rbm.intercept_hidden_
-    _kernels.sigmoid_rows(out, 0, out.shape[0], out.shape[1], False)
-    return out
+    return rbm._hidden_probabilities(source, dtype=np.float32)
 
 
 class _Pretrainer:
@@ -94,11 +89,22 @@ class _Pretrainer:
         self.est = estimator
         self.batch_size = auto_batch_size(estimator.pretrain_batch_size, n_rows)
 
-    def rbm(self, n_components, seed, n_epochs):
+    def rbm(self, layer, n_components, seed, n_epochs):
+        """The RBM of ``layer``: its visible units are the data's (layer 0) or
+        the layer below's (binary for sigmoid units, real for rectified ones)."""
         e = self.est
-        return BernoulliRBM(
+        gaussian = e.visible_units == "gaussian" if layer == 0 else e.hidden_units == "relu"
+        learning_rate = e.pretrain_learning_rate
+        if learning_rate == "auto":
+            # Gaussian visible and rectified hidden units each want ~10x
+            # smaller steps than binary ones (Hinton's practical guide).
+            learning_rate = 0.1 * (0.1 if gaussian else 1.0) * (
+                0.1 if e.hidden_units == "relu" else 1.0)
+        cls = GaussianRBM if gaussian else BernoulliRBM
+        return cls(
             n_components=n_components,
-            learning_rate=e.pretrain_learning_rate,
+            hidden_units=e.hidden_units,
+            learning_rate=learning_rate,
             batch_size=self.batch_size,
             n_iter=n_epochs,
             cd_steps=e.cd_steps,
@@ -125,7 +131,7 @@ class _Pretrainer:
             if e.verbose:
                 print(f"[{name}] pretraining layer {layer + 1}/{len(sizes)}: "
                       f"{fan_in} -> {sizes[layer]} units, {n_epochs} epochs", flush=True)
-            rbm = self.rbm(sizes[layer], seeds[layer], n_epochs)
+            rbm = self.rbm(layer, sizes[layer], seeds[layer], n_epochs)
             rbm.fit(layer_input.X)
             rbms.append(rbm)
             if layer < len(sizes) - 1:
@@ -145,10 +151,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     ----------
     hidden_layer_sizes : int or tuple of int, default=(256, 256)
         Hidden units of each RBM, bottom first.
+    visible_units : {'bernoulli', 'gaussian'}, default='bernoulli'
+        Units of the first layer's visible layer: 'bernoulli' for data in
+        [0, 1], 'gaussian' (unit variance) for standardised real-valued data.
+        Upper layers see the layer below.
+    hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
+        Binary (sigmoid) or noisy rectified hidden units in every RBM; the
+        fine-tuned net then uses sigmoid or ReLU layers.
     pretrain_epochs : int, default=20
         Epochs of contrastive divergence per layer (0 leaves the RBMs at their
         random initialisation).
-    pretrain_learning_rate : float, default=0.1
+    pretrain_learning_rate : float or 'auto', default='auto'
+        'auto' is 0.1, divided by 10 for a layer with Gaussian visible units
+        and by 10 for rectified hidden units.
     pretrain_batch_size : int or 'auto', default='auto'
         'auto' is ``n_samples // 100`` clipped to [10, 100]: about 100 updates
         per epoch on small data sets, batches of 100 on large ones.
@@ -178,8 +193,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self,
         hidden_layer_sizes=(256, 256),
         *,
+        visible_units="bernoulli",
+        hidden_units="bernoulli",
         pretrain_epochs=20,
-        pretrain_learning_rate=0.1,
+        pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
         cd_steps=1,
         persistent=False,
@@ -189,6 +206,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_units = visible_units
+        self.hidden_units = hidden_units
         self.pretrain_epochs = pretrain_epochs
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_batch_size = pretrain_batch_size
@@ -275,14 +294,18 @@ class _BaseDBNNet(BaseEstimator):
         "shuffle": ["boolean"],
     }
 
-    _hidden_activation = "sigmoid"
+    @property
+    def _hidden_activation(self):
+        return "relu" if self.hidden_units == "relu" else "sigmoid"
 
     def __init__(
         self,
         hidden_layer_sizes=(500, 500),
         *,
+        visible_units="bernoulli",
+        hidden_units="bernoulli",
         pretrain_epochs=20,
-        pretrain_learning_rate=0.1,
+        pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
         cd_steps=1,
         persistent=False,
@@ -308,6 +331,8 @@ class _BaseDBNNet(BaseEstimator):
         verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_units = visible_units
+        self.hidden_units = hidden_units
         self.pretrain_epochs = pretrain_epochs
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_batch_size = pretrain_batch_size
@@ -425,6 +450,12 @@ class _BaseDBNNet(BaseEstimator):
             raise ValueError(
                 f"pretrained {type(est).__name__} takes {est.n_features_in_} input "
                 f"features but X has {n_features}."
+            )
+        if getattr(est, "hidden_units", "bernoulli") != self.hidden_units:
+            raise ValueError(
+                f"pretrained {type(est).__name__} has hidden_units="
+                f"{est.hidden_units!r} but this estimator has hidden_units="
+                f"{self.hidden_units!r}; they must match."
             )
         theirs = [W.shape[1] for W, _ in layers]
         if theirs != sizes[: len(theirs)]:
@@ -601,11 +632,20 @@ _NET_DOC = """
     hidden_layer_sizes : int or tuple of int, default=(500, 500)
         Hidden units per layer, bottom first; each hidden layer is pretrained
         as an RBM.
+    visible_units : {{'bernoulli', 'gaussian'}}, default='bernoulli'
+        Units of the first layer's visible layer: 'bernoulli' for data in
+        [0, 1], 'gaussian' (unit variance) for standardised real-valued data.
+        Upper layers see the layer below.
+    hidden_units : {{'bernoulli', 'relu'}}, default='bernoulli'
+        Binary (sigmoid) or noisy rectified hidden units in every RBM; the
+        fine-tuned net then uses sigmoid or ReLU layers.
     pretrain_epochs : int, default=20
         Epochs of contrastive divergence per layer; 0 skips pretraining and
         initialises the hidden layers with Glorot's scheme (the random-init
         baseline).
-    pretrain_learning_rate : float, default=0.1
+    pretrain_learning_rate : float or 'auto', default='auto'
+        'auto' is 0.1, divided by 10 for a layer with Gaussian visible units
+        and by 10 for rectified hidden units.
     pretrain_batch_size : int or 'auto', default='auto'
         'auto' is ``n_samples // 100`` clipped to [10, 100]: about 100 updates
         per epoch on small data sets, batches of 100 on large ones.
@@ -716,8 +756,10 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         self,
         hidden_layer_sizes=(500, 500),
         *,
+        visible_units="bernoulli",
+        hidden_units="bernoulli",
         pretrain_epochs=20,
-        pretrain_learning_rate=0.1,
+        pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
         cd_steps=1,
         persistent=False,
@@ -745,6 +787,8 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
+            visible_units=visible_units,
+            hidden_units=hidden_units,
             pretrain_epochs=pretrain_epochs,
             pretrain_learning_rate=pretrain_learning_rate,
             pretrain_batch_size=pretrain_batch_size,
@@ -924,8 +968,10 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         self,
         hidden_layer_sizes=(500, 500),
         *,
+        visible_units="bernoulli",
+        hidden_units="bernoulli",
         pretrain_epochs=20,
-        pretrain_learning_rate=0.1,
+        pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
         cd_steps=1,
         persistent=False,
@@ -952,6 +998,8 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
+            visible_units=visible_units,
+            hidden_units=hidden_units,
             pretrain_epochs=pretrain_epochs,
             pretrain_learning_rate=pretrain_learning_rate,
             pretrain_batch_size=pretrain_batch_size,

@@ -20,6 +20,8 @@ ESTIMATORS = [
     DBN(hidden_layer_sizes=(16, 8), pretrain_epochs=3),
     DBNClassifier(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),
     DBNRegressor(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),
+    DBNRegressor(hidden_layer_sizes=(16,), visible_units="gaussian", hidden_units="relu",
+                 pretrain_epochs=2, max_iter=50),
     DBNClassifier(hidden_layer_sizes=(32, 16), solver="adam", learning_rate_init=0.01,
                   early_stopping=True, dropout=0.1, pretrain_epochs=0, max_iter=50),
 ]

@@ -207,3 +207,55 @@ def test_relu_hidden_units_train_and_transform_non_negative(cls):
 def _ssp(x):
     k = np.arange(1, int(max(x, 0)) + 200)
     return naive.softplus(x - k + 0.5).sum()
+
+
+# ------------------------------------------------------------ in the DBNs
+
+
+def test_dbn_estimators_take_gaussian_visible_and_relu_hidden_units():
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    from dbn import DBN, DBNClassifier, DBNRegressor
+
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    y = load_breast_cancer().target
+    dbn = DBN((16, 8), visible_units="gaussian", hidden_units="relu", pretrain_epochs=3,
+              random_state=0).fit(X)
+    assert isinstance(dbn.rbms_[0], GaussianRBM) and dbn.rbms_[0].hidden_units == "relu"
+    # a rectified layer feeds real values upward: Gaussian visible units there too
+    assert isinstance(dbn.rbms_[1], GaussianRBM)
+    assert dbn.rbms_[0].learning_rate == pytest.approx(0.001)
+    assert (dbn.transform(X) >= 0).all()
+
+    clf = DBNClassifier((32,), visible_units="gaussian", hidden_units="relu",
+                        pretrain_epochs=3, max_iter=30, random_state=0).fit(X, y)
+    assert clf.to_mlp().activation == "relu"
+    assert_allclose(clf.to_mlp().predict_proba(X), clf.predict_proba(X), atol=1e-5)
+    assert clf.score(X, y) > 0.95
+
+    Xd, yd = load_diabetes(return_X_y=True)
+    ours = cross_val_score(make_pipeline(StandardScaler(), DBNRegressor(
+        (32,), visible_units="gaussian", random_state=0)), Xd, yd, cv=3).mean()
+    ridge = cross_val_score(make_pipeline(StandardScaler(), Ridge()), Xd, yd, cv=3).mean()
+    assert ours > ridge - 0.05
+
+
+def test_bernoulli_warning_suggests_gaussian_units():
+    from dbn import DataRangeWarning, DBNClassifier
+
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    with pytest.warns(DataRangeWarning, match="visible_units='gaussian'"):
+        DBNClassifier((8,), pretrain_epochs=1, max_iter=2).fit(X, load_breast_cancer().target)
+
+
+def test_pretrained_hidden_units_must_match():
+    from dbn import DBN, DBNClassifier
+
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    relu = DBN((8,), visible_units="gaussian", hidden_units="relu", pretrain_epochs=1).fit(X)
+    with pytest.raises(ValueError, match="hidden_units"):
+        DBNClassifier((8,), visible_units="gaussian", pretrained=relu, max_iter=2).fit(
+            X, load_breast_cancer().target)

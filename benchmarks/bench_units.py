@@ -1,0 +1,81 @@
+"""Real-valued data: Gaussian visible units against their peers, in one run.
+
+* breast cancer (standardised), 5-fold stratified CV accuracy:
+  GaussianRBM(256) -> LogisticRegression, against scikit-learn's BernoulliRBM(256)
+  on min-max scaled data -> LogisticRegression, and LogisticRegression alone.
+* diabetes (standardised), 5-fold CV R^2: DBNRegressor(visible_units='gaussian')
+  against MLPRegressor of the same hidden sizes and Ridge.
+
+Usage: python benchmarks/bench_units.py
+"""
+
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import machine_info, save, table  # noqa: E402
+
+
+def cv(model, X, y, splitter):
+    from sklearn.model_selection import cross_val_score
+
+    start = time.perf_counter()
+    scores = cross_val_score(model, X, y, cv=splitter)
+    return float(np.mean(scores)), time.perf_counter() - start
+
+
+def main():
+    from sklearn.datasets import load_breast_cancer, load_diabetes
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.neural_network import BernoulliRBM as SkRBM
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    from dbn import DBNRegressor, GaussianRBM
+
+    warnings.simplefilter("ignore")
+    X, y = load_breast_cancer(return_X_y=True)
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    lr = LogisticRegression(max_iter=2000)
+    models = {
+        "GaussianRBM(256) -> LogisticRegression (standardised)": make_pipeline(
+            StandardScaler(), GaussianRBM(256, random_state=0), lr),
+        "sklearn BernoulliRBM(256) -> LogisticRegression (min-max)": make_pipeline(
+            MinMaxScaler(), SkRBM(256, random_state=0), lr),
+        "LogisticRegression (standardised)": make_pipeline(StandardScaler(), lr),
+    }
+    rows, data = [], {"machine": machine_info()}
+    for name, model in models.items():
+        score, seconds = cv(model, X, y, folds)
+        rows.append([name, f"{score:.4f}", f"{seconds:.1f}"])
+        data[name] = score
+    text = "### breast cancer, 5-fold CV accuracy\n\n" + table(
+        ["model", "accuracy", "seconds"], rows)
+
+    X, y = load_diabetes(return_X_y=True)
+    folds = KFold(5, shuffle=True, random_state=0)
+    rows = []
+    ridge, _ = cv(make_pipeline(StandardScaler(), Ridge()), X, y, folds)
+    rows.append(["Ridge", "", f"{ridge:.4f}"])
+    for sizes in [(32,), (100,), (500, 500)]:
+        ours, _ = cv(make_pipeline(StandardScaler(), DBNRegressor(
+            sizes, visible_units="gaussian", random_state=0)), X, y, folds)
+        peer, _ = cv(make_pipeline(StandardScaler(), MLPRegressor(
+            hidden_layer_sizes=sizes, max_iter=2000, random_state=0)), X, y, folds)
+        rows.append(["DBNRegressor(visible_units='gaussian')", str(sizes), f"{ours:.4f}"])
+        rows.append(["MLPRegressor", str(sizes), f"{peer:.4f}"])
+        data[f"diabetes {sizes}"] = {"dbn": ours, "mlp": peer, "ridge": ridge}
+    text += "\n\n### diabetes (standardised), 5-fold CV R^2\n\n" + table(
+        ["model", "hidden layers", "R^2"], rows)
+    print(text)
+    save("bench_units", text, data)
+
+
+if __name__ == "__main__":
+    main()
