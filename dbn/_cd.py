@@ -68,6 +68,11 @@ class CDWorkspace:
         self.visible_sum = np.empty(V, dtype=np.float64)
         self.hidden_sum = np.empty(H, dtype=np.float64)
         self._layout_rows = -1
+        # Learned Gaussian variances (set per step when the model has them).
+        self.variance = None
+        self.inv_variance = None
+        self.std = None
+        self.means = None
 
     def _set_layout(self, n):
         # The sign column of the hidden states weights data rows +1 and
@@ -80,7 +85,8 @@ class CDWorkspace:
 
     def step(self, P, velocity, n, rng, *, cd_steps, chains, learning_rate,
              momentum, weight_decay, sparsity_target, sparsity_cost,
-             hidden_mean, sparsity_decay=0.9):
+             hidden_mean, sparsity_decay=0.9, log_variance=None,
+             log_variance_velocity=None):
         """One CD-k (or PCD-k when ``chains`` is given) update from ``vis[:n]``.
 
         ``chains`` is None for CD, or the (B, H + 1) hidden states of the
@@ -90,6 +96,13 @@ class CDWorkspace:
         V, H = self.n_visible, self.n_hidden
         vis, hid = self.vis, self.hid
         self._set_layout(n)
+        if log_variance is not None:
+            self.variance = np.exp(log_variance).astype(np.float32)
+            self.inv_variance = (1.0 / self.variance).astype(np.float32)
+            self.std = np.sqrt(self.variance).astype(np.float32)
+            _kernels.scale_columns_rows(vis, 0, n, V, self.inv_variance)
+        else:
+            self.variance = None
         W_up = P[:, :H]          # (V + 1, H): [v, 1] @ W_up = v W + c
         W_down = P[:V, :].T      # (H + 1, V): [h, 1] @ W_down = h W^T + b
 
@@ -114,6 +127,9 @@ class CDWorkspace:
             else:
                 self._sample_hidden(n, 2 * n, state, last, rng)
 
+        if log_variance is not None:
+            self._variance_step(P, n, log_variance, log_variance_velocity,
+                                learning_rate, momentum, model_is_mean=chains is None)
         np.matmul(vis[:2 * n].T, hid[:2 * n], out=self.grad)
         if sparsity_cost > 0.0:
             _kernels.column_sums(hid[:n, :H], self.hidden_sum)
@@ -150,23 +166,55 @@ class CDWorkspace:
         u = self.u_vis[:stop - start]
         if self.gaussian_visible:
             rng.standard_normal(out=u, dtype=np.float32)
-            _kernels.add_noise_rows(self.vis, start, stop, self.n_visible, u)
+            if self.variance is None:
+                _kernels.add_noise_rows(self.vis, start, stop, self.n_visible, u)
+            else:
+                _kernels.add_scaled_noise_rows(self.vis, start, stop, self.n_visible, u,
+                                               self.std)
+                _kernels.scale_columns_rows(self.vis, start, stop, self.n_visible,
+                                            self.inv_variance)
         else:
             rng.random(out=u, dtype=np.float32)
             _kernels.sample_rows_inplace(self.vis, start, stop, self.n_visible, u)
 
     def _visible_mean(self, start, stop):
-        if not self.gaussian_visible:  # Gaussian means are the products themselves
+        if not self.gaussian_visible:
             _kernels.sigmoid_rows(self.vis, start, stop, self.n_visible, False)
+        elif self.variance is not None:
+            # Gaussian means are the products themselves; with learned
+            # variances the state carried into the up pass is v / sigma^2.
+            _kernels.scale_columns_rows(self.vis, start, stop, self.n_visible,
+                                        self.inv_variance)
+
+    # Bounds on the learned variances: beyond them CD's variance updates are
+    # known to run away (Cho et al. 2011); standardised data sit far inside.
+    LOG_VARIANCE_BOUNDS = (np.log(1e-2), np.log(1e2))
+
+    def _variance_step(self, P, n, log_variance, velocity, learning_rate, momentum,
+                       model_is_mean):
+        V = self.n_visible
+        if self.means is None:
+            self.means = np.empty((2 * self.batch_size, V), dtype=np.float32)
+            self.log_variance_grad = np.empty(V, dtype=np.float64)
+        means = self.means[:2 * n]
+        np.matmul(self.hid[:2 * n], P[:V, :].T, out=means)
+        _kernels.log_variance_gradient(self.vis, means, n, self.variance, P[:V, -1],
+                                       model_is_mean, self.log_variance_grad)
+        velocity *= momentum
+        velocity += learning_rate * self.log_variance_grad / n
+        log_variance += velocity
+        np.clip(log_variance, *self.LOG_VARIANCE_BOUNDS, out=log_variance)
 
 
-def mean_field_reconstruction(X32, P, visible_units="bernoulli", hidden_units="bernoulli"):
+def mean_field_reconstruction(X32, P, visible_units="bernoulli", hidden_units="bernoulli",
+                              variance=None):
     """Mean-field down-up pass ``E[v | E[h | X]]`` for a float32 block (monitoring)."""
     V, H = P.shape[0] - 1, P.shape[1] - 1
     n = X32.shape[0]
     hid = np.empty((n, H + 1), dtype=np.float32)
     hid[:, H] = 1.0
-    np.matmul(X32, P[:V, :H], out=hid[:, :H])
+    up = X32 if variance is None else (X32 / variance).astype(np.float32)
+    np.matmul(up, P[:V, :H], out=hid[:, :H])
     hid[:, :H] += P[V, :H]
     if hidden_units == "relu":
         _kernels.relu_rows(hid, 0, n, H, False)

@@ -408,7 +408,7 @@ class _BaseDBNNet(BaseEstimator):
             )
             rbms.extend(new)
             for rbm in new:
-                coefs.append(np.ascontiguousarray(rbm.components_.T, dtype=np.float32))
+                coefs.append(np.ascontiguousarray(rbm._effective_weights(np.float32)))
                 intercepts.append(rbm.intercept_hidden_.astype(np.float32))
         elif rest:
             fan_in = coefs[-1].shape[1] if coefs else source.n_features
@@ -443,7 +443,8 @@ class _BaseDBNNet(BaseEstimator):
             return []
         est = self._resolve_pretrained()
         if isinstance(est, DBN):
-            layers = [(rbm.components_.T, rbm.intercept_hidden_) for rbm in est.rbms_]
+            layers = [(rbm._effective_weights(np.float32), rbm.intercept_hidden_)
+                      for rbm in est.rbms_]
         else:
             layers = list(zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True))
         if est.n_features_in_ != n_features:

@@ -335,3 +335,56 @@ def hidden_free_energy_rows(pre_hidden, relu, out):
             x = float(pre_hidden[r, j])
             s += _stepped_softplus(x) if relu else _softplus(x)
         out[r] = s
+
+
+# ------------------------------------------------- learned Gaussian variances
+
+
+@_fast
+def scale_columns_rows(act, row_start, row_stop, n_cols, factors):
+    """``act[r, i] *= factors[i]`` for rows in [row_start, row_stop)."""
+    for r in range(row_start, row_stop):
+        row = act[r]
+        for i in range(n_cols):
+            row[i] *= factors[i]
+
+
+@_fast
+def add_scaled_noise_rows(act, row_start, row_stop, n_cols, normals, std):
+    """Gaussian samples of per-feature standard deviation ``std``: ``act += std * z``."""
+    for k in range(row_stop - row_start):
+        row = act[row_start + k]
+        z = normals[k]
+        for i in range(n_cols):
+            row[i] += std[i] * z[i]
+
+
+@_jit
+def log_variance_gradient(vis_scaled, means, n, variance, visible_bias, model_is_mean, out):
+    """Summed CD statistic for the log-variances ``z_i = log sigma_i^2``.
+
+    ``d(-E)/dz_i = exp(-z_i) * ((v_i - b_i)^2 / 2 - v_i * (W h)_i)``, data rows
+    minus model rows. ``vis_scaled`` holds ``v / sigma^2`` (rows [0, n) data,
+    [n, 2n) model); ``means`` holds ``b + W h`` for data rows and its negation
+    for model rows, as the stacked layout produces them. When the model rows
+    are mean-field values rather than samples (the last step of CD), the
+    expectation of ``(v_i - b_i)^2 / 2`` under the Gaussian also holds
+    ``sigma_i^2 / 2``, which is added here; without it CD's variances grow
+    without bound.
+    """
+    n_vis = out.shape[0]
+    for i in range(n_vis):
+        out[i] = 0.0
+    for r in range(2 * n):
+        sign = 1.0 if r < n else -1.0
+        for i in range(n_vis):
+            v = vis_scaled[r, i] * variance[i]
+            b = visible_bias[i]
+            wh = sign * means[r, i] - b
+            d = v - b
+            out[i] += sign * (0.5 * d * d - v * wh)
+    if model_is_mean:
+        for i in range(n_vis):
+            out[i] -= 0.5 * n * variance[i]
+    for i in range(n_vis):
+        out[i] /= variance[i]

@@ -40,6 +40,8 @@ class _TrainingState:
     rng: np.random.Generator
     hidden_mean: np.ndarray
     chains: np.ndarray | None = None
+    log_variance: np.ndarray | None = None
+    log_variance_velocity: np.ndarray | None = None
     n_iter: int = 0
     history: dict = field(
         default_factory=lambda: {"reconstruction_error": [], "epoch_time": []}
@@ -188,12 +190,18 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             # independent model given by the visible biases.
             chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
             chains[:, H] = 1.0
+        log_variance = None
+        if getattr(self, "learn_variance", False):
+            # Unit variances to start with: the data are expected standardised.
+            log_variance = np.zeros(n_features)
         return _TrainingState(
             params=params,
             velocity=np.zeros_like(params),
             rng=rng,
             hidden_mean=np.full(H, self.sparsity_target),
             chains=chains,
+            log_variance=log_variance,
+            log_variance_velocity=None if log_variance is None else np.zeros(n_features),
         )
 
     def _resume_state(self):
@@ -223,8 +231,15 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         hidden_mean = getattr(self, "_hidden_mean", None)
         if hidden_mean is None or hidden_mean.shape != (H,):
             hidden_mean = np.full(H, self.sparsity_target)
+        log_variance = velocity_z = None
+        if getattr(self, "learn_variance", False):
+            log_variance = 2.0 * np.log(getattr(self, "sigma_", np.ones(params.shape[0] - 1)))
+            velocity_z = getattr(self, "_log_variance_velocity", None)
+            velocity_z = np.zeros_like(log_variance) if velocity_z is None else velocity_z.copy()
         # Work on copies: a failed call must leave the fitted model untouched.
         return _TrainingState(
+            log_variance=log_variance,
+            log_variance_velocity=velocity_z,
             params=params,
             velocity=velocity.copy(),
             rng=copy_generator(rng),
@@ -255,6 +270,8 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 sparsity_target=self.sparsity_target,
                 sparsity_cost=self.sparsity_cost,
                 hidden_mean=state.hidden_mean,
+                log_variance=state.log_variance,
+                log_variance_velocity=state.log_variance_velocity,
             )
         state.n_iter += 1
         if not np.isfinite(state.params).all():
@@ -264,8 +281,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 f"Lower the learning rate (e.g. to {self.learning_rate / 10:g})."
             )
         elapsed = time.perf_counter() - start
+        variance = None if state.log_variance is None else np.exp(state.log_variance)
         recon = mean_field_reconstruction(monitor, state.params, self._visible_units,
-                                          self.hidden_units)
+                                          self.hidden_units, variance)
         error = _kernels.squared_error(recon, monitor) / monitor.size
         state.history["reconstruction_error"].append(float(error))
         state.history["epoch_time"].append(elapsed)
@@ -288,6 +306,27 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self._chains = state.chains
         self._hidden_mean = state.hidden_mean
         self._rng = state.rng
+        if self._visible_units == "gaussian":
+            self.sigma_ = (
+                np.ones(V) if state.log_variance is None
+                else np.exp(0.5 * state.log_variance)
+            )
+            self._log_variance_velocity = state.log_variance_velocity
+
+    def _variance(self):
+        """Per-feature visible variances (Gaussian units), or None."""
+        if self._visible_units != "gaussian" or not getattr(self, "learn_variance", False):
+            return None
+        return np.asarray(self.sigma_, dtype=np.float64) ** 2
+
+    def _effective_weights(self, dtype=np.float64):
+        """(n_features, n_components) weights acting on the raw visible values:
+        ``W / sigma^2`` for Gaussian units with learned variances."""
+        weights = self.components_.T.astype(dtype)
+        variance = self._variance()
+        if variance is not None:
+            weights = weights / variance.astype(dtype)[:, None]
+        return weights
 
     # ------------------------------------------------------------ inference
 
@@ -314,7 +353,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     def _hidden_probabilities(self, source, dtype=None):
         """Hidden means: probabilities, or ``max(0, x)`` for rectified units."""
         dtype = dtype or self._compute_dtype(source)
-        weights = self.components_.T.astype(dtype)
+        weights = self._effective_weights(dtype)
         bias = self.intercept_hidden_.astype(dtype)
         out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
         for start, stop, block in iter_blocks(source):
@@ -368,7 +407,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         source = validate_rows(self, v, reset=False)
         rng = self._rng
         dtype = self._compute_dtype(source)
-        weights = self.components_.T.astype(dtype)
+        weights = self._effective_weights(dtype)
         pre_h = np.empty((source.n_rows, weights.shape[1]), dtype=dtype)
         for start, stop, block in iter_blocks(source):
             pre_h[start:stop] = block @ weights
@@ -381,7 +420,8 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         pre = h @ self.components_.astype(dtype)
         pre += self.intercept_visible_.astype(dtype)
         if self._visible_units == "gaussian":
-            return pre + rng.standard_normal(pre.shape, dtype=dtype)
+            std = np.sqrt(self._variance()) if self._variance() is not None else 1.0
+            return pre + std * rng.standard_normal(pre.shape, dtype=dtype)
         p = expit(pre, out=pre)
         return (rng.random(p.shape, dtype=dtype) < p).astype(dtype)
 
@@ -405,9 +445,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         """
         check_is_fitted(self)
         source = validate_rows(self, X, reset=False)
-        weights = self.components_.T.astype(np.float64)
+        weights = self._effective_weights(np.float64)
         hidden_bias = self.intercept_hidden_.astype(np.float64)
         visible_bias = self.intercept_visible_.astype(np.float64)
+        variance = self._variance()
         out = np.empty(source.n_rows)
         for start, stop, block in iter_blocks(source):
             pre = np.asarray(block @ weights, dtype=np.float64)
@@ -417,7 +458,8 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             if self._visible_units == "gaussian":
                 dense = block.toarray() if hasattr(block, "toarray") else block
                 diff = np.asarray(dense, dtype=np.float64) - visible_bias
-                visible_term = 0.5 * np.einsum("ij,ij->i", diff, diff)
+                scaled = diff if variance is None else diff / variance
+                visible_term = 0.5 * np.einsum("ij,ij->i", diff, scaled)
             else:
                 visible_term = -np.asarray(block @ visible_bias, dtype=np.float64).ravel()
             out[start:stop] = visible_term - hidden_term
@@ -591,6 +633,10 @@ class GaussianRBM(_BaseRBM):
     ----------
     n_components : int, default=256
     hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
+    learn_variance : bool, default=False
+        Learn a variance per visible unit (Cho et al., 2011, parametrised as
+        ``log sigma^2`` and kept within [0.01, 100]); the visible units then
+        enter the hidden units as ``v / sigma^2``. Off: every variance is 1.
     learning_rate : float, default=0.01
     batch_size : int, default=100
     n_iter : int, default=10
@@ -613,6 +659,8 @@ class GaussianRBM(_BaseRBM):
     n_features_in_, history_
         As in :class:`BernoulliRBM`; ``intercept_visible_`` starts at the
         data's column means.
+    sigma_ : ndarray of shape (n_features,)
+        Standard deviation of each visible unit (ones unless ``learn_variance``).
 
     Notes
     -----
@@ -622,17 +670,22 @@ class GaussianRBM(_BaseRBM):
     form for Gaussian visible units.) ``free_energy`` is
     ``|v - b|^2 / 2 - sum_j softplus(c_j + W_j.v)``, which equals
     ``-log`` of the integral of ``exp(-E(v, h))`` over h, up to the Gaussian
-    normalisation. Per-feature learned variances (Cho et al., 2011) are not
-    implemented: standardise the features instead.
+    normalisation; with learned variances the quadratic term is
+    ``sum_i (v_i - b_i)^2 / (2 sigma_i^2)`` and the hidden input ``W^T (v / sigma^2)``.
     """
 
     _visible_units = "gaussian"
+    _parameter_constraints: dict = {
+        **_BaseRBM._parameter_constraints,
+        "learn_variance": ["boolean"],
+    }
 
     def __init__(
         self,
         n_components=256,
         *,
         hidden_units="bernoulli",
+        learn_variance=False,
         learning_rate=0.01,
         batch_size=100,
         n_iter=10,
@@ -666,3 +719,4 @@ class GaussianRBM(_BaseRBM):
             random_state=random_state,
             verbose=verbose,
         )
+        self.learn_variance = learn_variance

@@ -16,6 +16,7 @@ ESTIMATORS = [
     BernoulliRBM(persistent=True, cd_steps=2, sparsity_cost=0.1),
     BernoulliRBM(hidden_units="relu", learning_rate=0.01),
     GaussianRBM(),
+    GaussianRBM(learn_variance=True, cd_steps=2),
     GaussianRBM(hidden_units="relu", persistent=True, learning_rate=0.001),
     DBN(hidden_layer_sizes=(16, 8), pretrain_epochs=3),
     DBNClassifier(hidden_layer_sizes=(32,), pretrain_epochs=3, max_iter=50),

@@ -259,3 +259,133 @@ def test_pretrained_hidden_units_must_match():
     with pytest.raises(ValueError, match="hidden_units"):
         DBNClassifier((8,), visible_units="gaussian", pretrained=relu, max_iter=2).fit(
             X, load_breast_cancer().target)
+
+
+# ------------------------------------------------------ learned variances
+
+
+def gaussian_free_energy_var(V, W, b, c, var):
+    diff = V - b
+    return 0.5 * np.sum(diff * diff / var, axis=1) - naive.softplus((V / var) @ W + c).sum(1)
+
+
+def gaussian_log_partition_var(W, b, c, var):
+    hs = naive.all_states(len(c))
+    mean = b + hs @ W.T
+    terms = hs @ c + 0.5 * np.sum((mean * mean - b * b) / var, axis=1)
+    return np.logaddexp.reduce(terms) + 0.5 * np.sum(np.log(2 * np.pi * var))
+
+
+def exact_log_variance_gradient(X, W, b, c, var):
+    """d mean log-likelihood / d log(var_i), by enumerating the hidden states."""
+    hs = naive.all_states(len(c))
+    mean = b + hs @ W.T
+    logp = hs @ c + 0.5 * np.sum((mean * mean - b * b) / var, axis=1)
+    p = np.exp(logp - np.logaddexp.reduce(logp))
+    H_data = naive.sigmoid((X / var) @ W + c)
+    data = np.mean(0.5 * (X - b) ** 2 - X * (H_data @ W.T), axis=0) / var
+    # model: E over h of E[(v-b)^2/2 - v (Wh)] with v ~ N(mean_h, var)
+    wh = hs @ W.T
+    second = var + mean * mean
+    model = p @ (0.5 * (second - 2 * mean * b + b * b) - mean * wh) / var
+    return data - model
+
+
+def test_log_variance_gradient_matches_finite_differences():
+    W, b, c = tiny_gaussian(4)
+    var = np.array([0.5, 2.0])
+    X = np.random.default_rng(1).normal(size=(5, 2))
+
+    def mean_ll(z):
+        v = np.exp(z)
+        return np.mean(-gaussian_free_energy_var(X, W, b, c, v)) - gaussian_log_partition_var(
+            W, b, c, v)
+
+    z = np.log(var)
+    eps = 1e-6
+    numeric = np.array([(mean_ll(z + eps * e) - mean_ll(z - eps * e)) / (2 * eps)
+                        for e in np.eye(2)])
+    assert_allclose(exact_log_variance_gradient(X, W, b, c, var), numeric, rtol=1e-5)
+
+
+def test_learned_variance_free_energy_integrates_to_partition_function():
+    W, b, c = tiny_gaussian(5)
+    rbm = fitted_gaussian(W, b, c, learn_variance=True)
+    rbm.sigma_ = np.sqrt([0.6, 1.7])
+    W, b, c = naive.rbm_parts(rbm)
+    var = rbm.sigma_ ** 2
+    grid = np.linspace(-12, 12, 481)
+    v = np.array(np.meshgrid(grid, grid)).reshape(2, -1).T
+    F = rbm.free_energy(v)
+    assert_allclose(F, gaussian_free_energy_var(v, W, b, c, var), rtol=1e-6)
+    step = grid[1] - grid[0]
+    assert_allclose(np.log(np.sum(np.exp(-F)) * step * step),
+                    gaussian_log_partition_var(W, b, c, var), rtol=1e-6)
+    assert_allclose(rbm.transform(v[:3]), naive.sigmoid((v[:3] / var) @ W + c), rtol=1e-5)
+
+
+def test_pcd_variance_update_is_the_exact_gradient():
+    W, b, c = tiny_gaussian(6, V=2, H=3)
+    var = np.array([0.7, 1.6])
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(6, 2))
+    n = 6 * 5000
+    ws = CDWorkspace(2, 3, n, visible_units="gaussian")
+    P = pack_params(W, c, b)
+    chains = np.zeros((n, 4), dtype=np.float32)
+    chains[:, 3] = 1.0
+    kw = dict(momentum=0.0, weight_decay=0.0, sparsity_target=0.1, sparsity_cost=0.0,
+              hidden_mean=np.zeros(3))
+    z = np.log(var)
+    for _ in range(60):
+        ws.vis[:n, :2] = np.tile(data, (5000, 1))
+        ws.step(P.copy(), np.zeros_like(P), n, rng, cd_steps=1, chains=chains,
+                learning_rate=1e-30, log_variance=z.copy(), log_variance_velocity=np.zeros(2),
+                **kw)
+    ws.vis[:n, :2] = np.tile(data, (5000, 1))
+    z_after = z.copy()
+    ws.step(P, np.zeros_like(P), n, rng, cd_steps=1, chains=chains, learning_rate=1e-3,
+            log_variance=z_after, log_variance_velocity=np.zeros(2), **kw)
+    step = (z_after - z) / 1e-3
+    exact = exact_log_variance_gradient(data, W, b, c, var)
+    assert_allclose(step, exact, atol=0.05 + 0.05 * np.abs(exact).max())
+
+
+def test_learned_variances_let_samples_match_the_data_spread():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4000, 3)) * np.array([0.4, 1.0, 2.5])
+
+    def sample_std(rbm):
+        v = X.copy()
+        for _ in range(200):
+            v = rbm.gibbs(v)
+        return v.std(0)
+
+    kw = dict(n_components=4, n_iter=30, learning_rate=0.01, random_state=0)
+    learned = GaussianRBM(learn_variance=True, **kw).fit(X)
+    assert_allclose(sample_std(learned), X.std(0), rtol=0.15)
+    # PCD's unbiased negative phase finds the noise levels themselves
+    pcd = GaussianRBM(learn_variance=True, persistent=True, **kw).fit(X)
+    assert_allclose(pcd.sigma_, [0.4, 1.0, 2.5], rtol=0.1)
+    # with unit variances the narrow feature cannot be matched
+    fixed = GaussianRBM(**kw).fit(X)
+    assert_array_equal(fixed.sigma_, np.ones(3))
+    assert sample_std(fixed)[0] > 0.8
+
+
+def test_dbn_unrolls_learned_variance_layer_exactly():
+    from dbn import DBNClassifier
+
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    y = load_breast_cancer().target
+    clf = DBNClassifier((8,), visible_units="gaussian", pretrain_epochs=3, max_iter=1,
+                        frozen_layers=1, random_state=0)
+    clf.set_params(pretrain_learning_rate=0.01)
+    from dbn import DBN
+
+    dbn = DBN((8,), visible_units="gaussian", pretrain_epochs=3, random_state=0).fit(X)
+    assert dbn.rbms_[0].sigma_.shape == (30,)
+    clf.fit(X, y)
+    rbm = clf.rbms_[0]
+    hidden = naive.sigmoid(X @ clf.coefs_[0] + clf.intercepts_[0])
+    assert_allclose(hidden, rbm.transform(X), rtol=1e-4, atol=1e-6)
