@@ -307,21 +307,20 @@ def _stepped_softplus(x):
     are summed in closed form, so the cost stays O(1) for any x.
     """
     total = 0.0
-    # Indices k with x - k + 0.5 > 30 form an arithmetic series.
-    n_linear = int(math.floor(x - 29.5)) if x > 30.5 else 0
-    if n_linear > 0:
-        first = x - 0.5
+    # Indices k with x - k + 0.5 > 29.5... form an arithmetic series, summed in
+    # closed form; the rest (about 60 terms) are added one by one, counting y
+    # down from below 30 so that the loop ends even where x - k == x in
+    # floating point (|x| > 2^53).
+    y = x - 0.5
+    if x > 30.5:
+        n_linear = math.floor(x - 29.5)
         last = x - n_linear + 0.5
-        total += 0.5 * n_linear * (first + last)
-    k = n_linear + 1
-    while True:
-        y = x - k + 0.5
-        term = _softplus(y)
-        total += term
-        if y < -30.0:
-            break
-        k += 1
-    return total
+        total += 0.5 * n_linear * (y + last)
+        y = (x - 29.5) - math.floor(x - 29.5) + 29.0
+    while y >= -30.0:
+        total += _softplus(y)
+        y -= 1.0
+    return total + _softplus(y)
 
 
 @_jit

@@ -15,7 +15,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _kernels
+from . import _kernels, _likelihood
 from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
 from ._data import (
     column_means_and_range,
@@ -42,6 +42,7 @@ class _TrainingState:
     chains: np.ndarray | None = None
     log_variance: np.ndarray | None = None
     log_variance_velocity: np.ndarray | None = None
+    base_visible_bias: np.ndarray | None = None
     n_iter: int = 0
     history: dict = field(
         default_factory=lambda: {"reconstruction_error": [], "epoch_time": []}
@@ -112,7 +113,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, X_val=None):
         """Fit the model to ``X`` with ``n_iter`` epochs of CD-k / PCD-k.
 
         Parameters
@@ -122,16 +123,20 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             lazily sliced array-like is read one minibatch at a time.
         y : None
             Ignored.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Held-out rows, never trained on: ``history_["free_energy_gap"]``
+            then tracks their mean free energy minus that of training rows
+            (Hinton's overfitting monitor: a growing gap means overfitting).
 
         Returns
         -------
         self : BernoulliRBM
             The fitted estimator.
         """
-        return self._fit(X, n_epochs=self.n_iter, incremental=False)
+        return self._fit(X, n_epochs=self.n_iter, incremental=False, X_val=X_val)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, X_val=None):
         """Train for one epoch over ``X``, continuing from the current state.
 
         The first call initialises the model from ``X``. Calling
@@ -145,16 +150,22 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             Training data, values in [0, 1].
         y : None
             Ignored.
+        X_val : {array-like, sparse matrix}, default=None
+            Held-out rows for the free-energy gap monitor (see :meth:`fit`).
 
         Returns
         -------
         self : BernoulliRBM
             The updated estimator.
         """
-        return self._fit(X, n_epochs=1, incremental=hasattr(self, "components_"))
+        return self._fit(X, n_epochs=1, incremental=hasattr(self, "components_"),
+                         X_val=X_val)
 
-    def _fit(self, X, *, n_epochs, incremental):
+    def _fit(self, X, *, n_epochs, incremental, X_val=None):
         source = validate_rows(self, X, reset=not incremental)
+        held_out = None
+        if X_val is not None:
+            held_out = _monitor_block(validate_rows(self, X_val, reset=False))
         means, lo, hi = column_means_and_range(source)
         if self._visible_units == "bernoulli":
             warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=4)
@@ -169,8 +180,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         # A diverging run is caught by the finiteness check after each epoch,
         # which names the cure; numpy's overflow warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(n_epochs):
-                self._run_epoch(source, state, workspace, monitor)
+            for epoch in range(n_epochs):
+                self._run_epoch(source, state, workspace, monitor, held_out,
+                                epochs_left=n_epochs - epoch - 1)
         self._publish(state)
         return self
 
@@ -202,6 +214,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             chains=chains,
             log_variance=log_variance,
             log_variance_velocity=None if log_variance is None else np.zeros(n_features),
+            base_visible_bias=np.asarray(visible_bias, dtype=np.float64),
         )
 
     def _resume_state(self):
@@ -237,7 +250,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             velocity_z = getattr(self, "_log_variance_velocity", None)
             velocity_z = np.zeros_like(log_variance) if velocity_z is None else velocity_z.copy()
         # Work on copies: a failed call must leave the fitted model untouched.
+        base = getattr(self, "_base_visible_bias", None)
         return _TrainingState(
+            base_visible_bias=self.intercept_visible_.astype(np.float64) if base is None else base,
             log_variance=log_variance,
             log_variance_velocity=velocity_z,
             params=params,
@@ -249,7 +264,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             history={k: list(v) for k, v in history.items()},
         )
 
-    def _run_epoch(self, source, state, workspace, monitor):
+    def _run_epoch(self, source, state, workspace, monitor, held_out=None, epochs_left=0):
         start = time.perf_counter()
         momentum = (
             self.initial_momentum if state.n_iter < self.momentum_warmup else self.momentum
@@ -285,14 +300,126 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         recon = mean_field_reconstruction(monitor, state.params, self._visible_units,
                                           self.hidden_units, variance)
         error = _kernels.squared_error(recon, monitor) / monitor.size
-        state.history["reconstruction_error"].append(float(error))
-        state.history["epoch_time"].append(elapsed)
+        history = state.history
+        history["reconstruction_error"].append(float(error))
+        history["epoch_time"].append(elapsed)
+        params = self._likelihood_params(state.params, variance)
+        message = f"reconstruction error {error:.5f}"
+        if self._visible_units == "bernoulli":
+            pl = _sampled_pseudo_likelihood(monitor, params)
+            history.setdefault("pseudo_likelihood", []).append(pl)
+            message += f", pseudo-likelihood {pl:.3f}"
+        if held_out is not None:
+            gap = float(np.mean(_likelihood.free_energy(held_out.astype(np.float64), params))
+                        - np.mean(_likelihood.free_energy(monitor.astype(np.float64), params)))
+            history.setdefault("free_energy_gap", []).append(gap)
+            message += f", free-energy gap {gap:+.3f}"
         if self.verbose:
-            print(
-                f"[{type(self).__name__}] epoch {state.n_iter}: "
-                f"reconstruction error {error:.5f}, {elapsed:.2f} s",
-                flush=True,
+            times = history["epoch_time"]
+            left = epochs_left * float(np.mean(times[-5:]))
+            print(f"[{type(self).__name__}] epoch {state.n_iter}: {message}, "
+                  f"{elapsed:.2f} s, ~{left:.0f} s left", flush=True)
+
+    def _likelihood_params(self, P=None, variance=None):
+        if P is None:
+            return _likelihood.RBMParams(
+                self.components_.T.astype(np.float64),
+                self.intercept_visible_.astype(np.float64),
+                self.intercept_hidden_.astype(np.float64),
+                gaussian=self._visible_units == "gaussian",
+                relu=self.hidden_units == "relu",
+                variance=self._variance(),
             )
+        V, H = P.shape[0] - 1, P.shape[1] - 1
+        return _likelihood.RBMParams(
+            P[:V, :H].astype(np.float64), P[:V, H].astype(np.float64),
+            P[V, :H].astype(np.float64), gaussian=self._visible_units == "gaussian",
+            relu=self.hidden_units == "relu", variance=variance)
+
+    # ------------------------------------------------ likelihood and sampling
+
+    def log_partition(self, method="exact", *, n_chains=100, n_betas=10000,
+                      random_state=None, return_std=False):
+        """Logarithm of the partition function Z.
+
+        Parameters
+        ----------
+        method : {'exact', 'ais'}, default='exact'
+            'exact' enumerates the smaller discrete layer (refused above 25
+            units); 'ais' runs annealed importance sampling (Salakhutdinov &
+            Murray, 2008) from the base-rate model whose visible biases are the
+            ones this model was initialised with (the data's marginals).
+        n_chains : int, default=100
+            AIS chains.
+        n_betas : int, default=10000
+            AIS inverse temperatures, spaced as in Salakhutdinov & Murray.
+        random_state : int, RandomState instance or None, default=None
+            Seeds AIS.
+        return_std : bool, default=False
+            Also return the estimate's standard error (from the spread of the
+            importance weights over chains; 0 for 'exact').
+
+        Returns
+        -------
+        log_z : float
+        std : float
+            Only with ``return_std=True``.
+        """
+        check_is_fitted(self)
+        params = self._likelihood_params()
+        if method == "exact":
+            log_z, std = _likelihood.exact_log_partition(params), 0.0
+        elif method == "ais":
+            for name, value in (("n_chains", n_chains), ("n_betas", n_betas)):
+                if not isinstance(value, Integral) or value < 2:
+                    raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
+            base = getattr(self, "_base_visible_bias", None)
+            base = params.b if base is None else np.asarray(base, dtype=np.float64)
+            log_z, log_w = _likelihood.ais_log_partition(
+                params, base, int(n_chains), int(n_betas), make_generator(random_state))
+            std = _likelihood.ais_spread(log_w)
+        else:
+            raise ValueError(f"method must be 'exact' or 'ais'; got {method!r}.")
+        return (log_z, std) if return_std else log_z
+
+    def log_likelihood(self, X, method="exact", **kwargs):
+        """Log-probability (log-density for Gaussian units) of each row.
+
+        ``log P(v) = -F(v) - log Z`` with ``log Z`` from :meth:`log_partition`
+        (``method`` and ``kwargs`` are passed on).
+
+        Returns
+        -------
+        ll : ndarray of shape (n_samples,)
+        """
+        return -self.free_energy(X) - self.log_partition(method, **kwargs)
+
+    def sample(self, n_samples, n_steps=1000, random_state=None):
+        """Draw visible states from the model by Gibbs sampling.
+
+        Chains start from the base-rate model (independent visible units at
+        the data's marginals) and run ``n_steps`` sweeps.
+
+        Parameters
+        ----------
+        n_samples : int
+        n_steps : int, default=1000
+        random_state : int, RandomState instance or None, default=None
+
+        Returns
+        -------
+        V : ndarray of shape (n_samples, n_features)
+            Binary for Bernoulli visible units.
+        """
+        check_is_fitted(self)
+        _check_count(n_samples, "n_samples", 1)
+        _check_count(n_steps, "n_steps", 0)
+        rng = make_generator(random_state)
+        params = self._likelihood_params()
+        base = getattr(self, "_base_visible_bias", None)
+        base = params.b if base is None else np.asarray(base, dtype=np.float64)
+        v = _likelihood.sample_visible(np.tile(base, (int(n_samples), 1)), params, rng)
+        return _likelihood.gibbs_chain(v, params, int(n_steps), rng)
 
     def _publish(self, state):
         V = state.params.shape[0] - 1
@@ -306,6 +433,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self._chains = state.chains
         self._hidden_mean = state.hidden_mean
         self._rng = state.rng
+        self._base_visible_bias = state.base_visible_bias
         if self._visible_units == "gaussian":
             self.sigma_ = (
                 np.ones(V) if state.log_variance is None
@@ -605,6 +733,24 @@ class BernoulliRBM(_BaseRBM):
     >>> rbm.transform(X).shape
     (4, 2)
     """
+
+
+def _check_count(value, name, minimum):
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+
+
+def _sampled_pseudo_likelihood(block, params):
+    """Pseudo-likelihood estimate ``V * mean_r log P(v_ri | v_r,-i)`` with one
+    fixed feature per row (row r flips feature r mod V): cheap enough for an
+    every-epoch monitor and comparable across epochs, since no RNG is drawn."""
+    V = block.astype(np.float64)
+    flipped = V.copy()
+    rows = np.arange(len(V))
+    cols = rows % V.shape[1]
+    flipped[rows, cols] = 1.0 - flipped[rows, cols]
+    gap = _likelihood.free_energy(flipped, params) - _likelihood.free_energy(V, params)
+    return float(V.shape[1] * np.mean(-np.logaddexp(0.0, -gap)))
 
 
 def _monitor_block(source):

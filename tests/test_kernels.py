@@ -145,3 +145,12 @@ def test_stepped_softplus_matches_brute_force_sum(x):
     _kernels.hidden_free_energy_rows(np.array([[x]]), True, out)
     assert np.isfinite(out[0])
     assert_allclose(out[0], expected, rtol=1e-10, atol=1e-12)
+
+
+def test_stepped_softplus_ends_for_huge_inputs():
+    out = np.empty(1)
+    for x in (1e17, 1e30, 3e38, -3e38):
+        _kernels.hidden_free_energy_rows(np.array([[x]]), True, out)
+        assert np.isfinite(out[0]) or x > 1e30  # x^2 / 2 overflows only past 1e154
+        if abs(x) < 1e150:
+            assert_allclose(out[0], max(x, 0) ** 2 / 2, rtol=1e-6)
