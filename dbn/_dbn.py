@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from . import _kernels
+from . import _kernels, _likelihood
 from ._data import DenseRows, iter_blocks, validate_rows
 from ._network import FeedForward, batch_loss, glorot_uniform, predict_block
 from ._optimizers import AdamOptimizer, SGDOptimizer
@@ -115,7 +115,8 @@ class _Pretrainer:
             verbose=max(int(e.verbose), 0),
         )
 
-    def fit_stack(self, source, sizes, seeds, start_layer=0, data=None, n_epochs=None):
+    def fit_stack(self, source, sizes, seeds, start_layer=0, data=None, n_epochs=None,
+                  X_val=None):
         """Train RBMs for ``sizes[start_layer:]``, bottom up.
 
         ``data`` is the input of layer ``start_layer`` (the row source itself
@@ -132,10 +133,12 @@ class _Pretrainer:
                 print(f"[{name}] pretraining layer {layer + 1}/{len(sizes)}: "
                       f"{fan_in} -> {sizes[layer]} units, {n_epochs} epochs", flush=True)
             rbm = self.rbm(layer, sizes[layer], seeds[layer], n_epochs)
-            rbm.fit(layer_input.X)
+            rbm.fit(layer_input.X, X_val=None if X_val is None else getattr(X_val, "X", X_val))
             rbms.append(rbm)
             if layer < len(sizes) - 1:
                 layer_input = DenseRows(_hidden_float32(rbm, layer_input))
+                if X_val is not None:
+                    X_val = _hidden_float32(rbm, X_val)
             fan_in = sizes[layer]
         return rbms
 
@@ -219,7 +222,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, X_val=None):
         """Pretrain the stack greedily on ``X``.
 
         Parameters
@@ -228,6 +231,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Values in [0, 1].
         y : None
             Ignored.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Held-out rows: every layer's ``history_`` then tracks the
+            free-energy gap between them and the training rows.
 
         Returns
         -------
@@ -236,10 +242,38 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         sizes = _layer_sizes(self.hidden_layer_sizes)
         source = validate_rows(self, X, reset=True)
         rng = make_generator(self.random_state)
+        if X_val is not None:
+            X_val = validate_rows(self, X_val, reset=False)
         self.rbms_ = _Pretrainer(self, source.n_rows).fit_stack(
-            source, sizes, _seeds(rng, len(sizes))
+            source, sizes, _seeds(rng, len(sizes)), X_val=X_val
         )
         return self
+
+    def sample(self, n_samples, n_steps=1000, random_state=None):
+        """Draw visible vectors from the DBN's generative model.
+
+        Gibbs chains run ``n_steps`` sweeps in the top RBM; its visible states
+        then pass top-down through the lower layers, each sampled from
+        ``P(v | h)`` of its RBM (the directed part of a DBN).
+
+        Parameters
+        ----------
+        n_samples : int
+        n_steps : int, default=1000
+        random_state : int, RandomState instance or None, default=None
+
+        Returns
+        -------
+        V : ndarray of shape (n_samples, n_features_in_)
+            Binary for Bernoulli visible units.
+        """
+        check_is_fitted(self)
+        rng = make_generator(random_state)
+        states = self.rbms_[-1].sample(n_samples, n_steps, random_state=rng)
+        for rbm in reversed(self.rbms_[:-1]):
+            params = rbm._likelihood_params()
+            states = _likelihood.sample_visible(params.b + states @ params.W.T, params, rng)
+        return states
 
     def transform(self, X):
         """Top-layer hidden probabilities.

@@ -1,0 +1,133 @@
+"""log Z (exact and AIS), log-likelihood, sampling and training monitors."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from dbn import DBN, BernoulliRBM, GaussianRBM
+
+from . import naive
+
+
+@pytest.fixture(scope="module")
+def bars():
+    return np.tile(naive.bars_and_stripes(3), (20, 1))
+
+
+@pytest.fixture(scope="module")
+def trained(bars):
+    return BernoulliRBM(n_components=6, n_iter=40, batch_size=14, random_state=0).fit(bars)
+
+
+def test_exact_log_partition_matches_brute_force(trained):
+    W, b, c = naive.rbm_parts(trained)
+    assert_allclose(trained.log_partition("exact"), naive.log_partition(W, b, c), rtol=1e-10)
+    ll = trained.log_likelihood(naive.bars_and_stripes(3))
+    assert_allclose(ll, naive.log_likelihood(naive.bars_and_stripes(3), W, b, c), rtol=1e-10)
+    # enumerating visible states (the smaller layer here) gives the same
+    wide = BernoulliRBM(n_components=12, n_iter=5, random_state=0).fit(naive.bars_and_stripes(3))
+    assert_allclose(wide.log_partition(), naive.log_partition(*naive.rbm_parts(wide)),
+                    rtol=1e-10)
+
+
+@pytest.mark.parametrize("params", [dict(), dict(cd_steps=5), dict(persistent=True,
+                                                                   learning_rate=0.05)])
+def test_ais_is_within_a_tenth_of_a_nat_of_exact(bars, params):
+    rbm = BernoulliRBM(n_components=8, n_iter=40, batch_size=14, random_state=1,
+                       **params).fit(bars)
+    exact = rbm.log_partition("exact")
+    estimate, std = rbm.log_partition("ais", n_chains=200, n_betas=3000, random_state=0,
+                                      return_std=True)
+    assert abs(estimate - exact) < 0.1, (estimate, exact, std)
+    assert 0 <= std < 0.1
+
+
+def test_ais_and_exact_for_gaussian_and_relu_units():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    X[:, 1] += X[:, 0]
+    g = GaussianRBM(5, n_iter=20, random_state=0).fit(X)
+    assert abs(g.log_partition("ais", n_chains=200, n_betas=3000, random_state=0)
+               - g.log_partition("exact")) < 0.1
+    r = BernoulliRBM(30, hidden_units="relu", learning_rate=0.01, n_iter=20,
+                     random_state=0).fit((X[:, :4] > 0).astype(float))
+    assert abs(r.log_partition("ais", n_chains=200, n_betas=3000, random_state=0)
+               - r.log_partition("exact")) < 0.1
+    with pytest.raises(ValueError, match="ais"):
+        GaussianRBM(3, hidden_units="relu", n_iter=1).fit(X).log_partition("exact")
+
+
+def test_exact_is_refused_for_large_layers():
+    rbm = BernoulliRBM(n_components=30, n_iter=1, random_state=0).fit(
+        np.random.default_rng(0).random((50, 40)))
+    with pytest.raises(ValueError, match="refused above 25 units.*ais"):
+        rbm.log_partition("exact")
+    with pytest.raises(ValueError, match="method"):
+        rbm.log_partition("magic")
+
+
+def _frequencies(samples):
+    codes = samples.astype(int) @ (1 << np.arange(samples.shape[1])[::-1])
+    return np.bincount(codes, minlength=1 << samples.shape[1]) / len(samples)
+
+
+def test_rbm_samples_follow_the_exact_distribution():
+    rng = np.random.default_rng(0)
+    X = (rng.random((200, 4)) < [0.2, 0.7, 0.5, 0.9]).astype(float)
+    X[:, 2] = X[:, 1]
+    rbm = BernoulliRBM(n_components=3, n_iter=30, batch_size=10, random_state=0).fit(X)
+    W, b, c = naive.rbm_parts(rbm)
+    states = naive.all_states(4)
+    exact = np.exp(naive.log_likelihood(states, W, b, c))
+    samples = rbm.sample(20000, n_steps=50, random_state=0)
+    assert set(np.unique(samples)) <= {0.0, 1.0}
+    assert 0.5 * np.abs(_frequencies(samples) - exact).sum() < 0.02
+
+
+def test_two_layer_dbn_samples_follow_the_exact_distribution():
+    rng = np.random.default_rng(1)
+    X = (rng.random((300, 3)) < [0.3, 0.6, 0.8]).astype(float)
+    X[:, 1] = np.where(rng.random(300) < 0.8, X[:, 0], X[:, 1])
+    dbn = DBN((3, 2), pretrain_epochs=30, random_state=0).fit(X)
+    bottom, top = dbn.rbms_
+    W1, b1, c1 = naive.rbm_parts(bottom)
+    W2, b2, c2 = naive.rbm_parts(top)
+    h1 = naive.all_states(3)
+    p_h1 = np.exp(naive.log_likelihood(h1, W2, b2, c2))  # top RBM's marginal
+    p_v_given_h = naive.sigmoid(h1 @ W1.T + b1)  # directed bottom layer
+    v = naive.all_states(3)
+    exact = np.array([
+        np.sum(p_h1 * np.prod(np.where(vv == 1, p_v_given_h, 1 - p_v_given_h), axis=1))
+        for vv in v
+    ])
+    samples = dbn.sample(20000, n_steps=50, random_state=0)
+    assert samples.shape == (20000, 3)
+    assert 0.5 * np.abs(_frequencies(samples) - exact).sum() < 0.02
+
+
+def test_monitors_report_every_epoch(bars, capsys):
+    X = bars[:140]
+    held = bars[140:]
+    rbm = BernoulliRBM(n_components=6, n_iter=4, batch_size=14, random_state=0, verbose=1)
+    rbm.fit(X, X_val=held)
+    h = rbm.history_
+    assert len(h["pseudo_likelihood"]) == len(h["free_energy_gap"]) == 4
+    assert h["pseudo_likelihood"][-1] > h["pseudo_likelihood"][0]
+    out = capsys.readouterr().out
+    assert "free-energy gap" in out and "s left" in out and "pseudo-likelihood" in out
+
+
+def test_free_energy_gap_grows_when_overfitting():
+    rng = np.random.default_rng(0)
+    X = (rng.random((40, 30)) < 0.5).astype(float)  # pure noise: nothing generalises
+    held = (rng.random((40, 30)) < 0.5).astype(float)
+    rbm = BernoulliRBM(n_components=50, n_iter=60, batch_size=10, weight_decay=0.0,
+                       random_state=0).fit(X, X_val=held)
+    gap = rbm.history_["free_energy_gap"]
+    assert gap[-1] > gap[0] + 1.0
+
+
+def test_dbn_monitors_each_layer(bars):
+    dbn = DBN((6, 4), pretrain_epochs=3, random_state=0).fit(bars[:140], X_val=bars[140:])
+    for rbm in dbn.rbms_:
+        assert len(rbm.history_["free_energy_gap"]) == 3
