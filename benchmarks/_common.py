@@ -25,6 +25,30 @@ def load_fashion(n_train=None):
     return X_train / 255.0, y_train, X_test / 255.0, y_test
 
 
+def speed_arguments(doc):
+    """Command-line options shared by the speed benchmarks."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=60000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-sklearn", action="store_true")
+    return parser.parse_args()
+
+
+def interleaved_times(peers, repeat):
+    """Time each peer once per round, ``repeat`` rounds.
+
+    Rounds interleave the peers so that a noisy neighbour on a shared machine
+    slows all of them alike; report medians of the returned lists.
+    """
+    times = {name: [] for name in peers}
+    for _ in range(repeat):
+        for name, run in peers.items():
+            times[name].append(median_time(run, 1)[0])
+    return times
+
+
 def median_time(func, repeat):
     times = []
     for _ in range(repeat):

@@ -11,7 +11,6 @@ Usage: python benchmarks/bench_finetune.py [--rows N] [--repeat R]
 Needs Fashion-MNIST: apt-get install -y dataset-fashion-mnist
 """
 
-import argparse
 import os
 import sys
 import warnings
@@ -19,7 +18,14 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import load_fashion, machine_info, median_time, save, table  # noqa: E402
+from _common import (  # noqa: E402
+    interleaved_times,
+    load_fashion,
+    machine_info,
+    save,
+    speed_arguments,
+    table,
+)
 
 SIZES, BATCH, LR, MOMENTUM = (500, 500), 100, 0.01, 0.9
 
@@ -72,11 +78,7 @@ def torch_epoch_factory(X, y):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=60000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-sklearn", action="store_true")
-    args = parser.parse_args()
+    args = speed_arguments(__doc__)
     warnings.simplefilter("ignore")  # one epoch never converges; that is the point
 
     X, y, *_ = load_fashion(args.rows)
@@ -89,10 +91,7 @@ def main():
     if torch_epoch is not None:
         torch_epoch()
         peers["pytorch"] = torch_epoch
-    times = {name: [] for name in peers}
-    for _ in range(args.repeat):
-        for name, run in peers.items():
-            times[name].append(median_time(run, 1)[0])
+    times = interleaved_times(peers, args.repeat)
     results = {name: float(np.median(t)) for name, t in times.items()}
     ours = results["dbn"]
     rows = [[name, f"{sec:.2f}", f"{sec / ours:.2f}x"] for name, sec in results.items()]

@@ -14,14 +14,21 @@ Usage: python benchmarks/bench_rbm.py [--rows N] [--repeat R] [--no-sklearn]
 Needs Fashion-MNIST: apt-get install -y dataset-fashion-mnist
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import load_fashion, machine_info, median_time, save, table  # noqa: E402
+from _common import (  # noqa: E402
+    interleaved_times,
+    load_fashion,
+    machine_info,
+    median_time,
+    save,
+    speed_arguments,
+    table,
+)
 
 N_HIDDEN, BATCH, LR = 500, 100, 0.1
 
@@ -94,11 +101,7 @@ def gemm_limit(n_rows, n_visible, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=60000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-sklearn", action="store_true")
-    args = parser.parse_args()
+    args = speed_arguments(__doc__)
 
     X, *_ = load_fashion(args.rows)
     n, v = X.shape
@@ -112,14 +115,12 @@ def main():
     if torch_epoch is not None:
         torch_epoch()
         peers["pytorch"] = torch_epoch
-    # Rounds interleave the peers so that a noisy neighbour on a shared
-    # machine slows all of them alike; the table reports medians.
-    times = {name: [] for name in peers}
-    times["gemm limit"] = []
-    for _ in range(args.repeat):
-        for name, run in peers.items():
-            times[name].append(median_time(run, 1)[0])
-        times["gemm limit"].append(gemm_limit(n, v, 1))
+    # The GEMM limit is timed inside its own callable (gemm_limit measures
+    # only the products); it runs in the same interleaved rounds.
+    times_limit = []
+    rounds = {**peers, "gemm limit": lambda: times_limit.append(gemm_limit(n, v, 1))}
+    times = interleaved_times(rounds, args.repeat)
+    times["gemm limit"] = times_limit
     results = {name: (float(np.median(t)), t) for name, t in times.items()}
     limit = results["gemm limit"][0]
 

@@ -313,14 +313,19 @@ def _stepped_softplus(x):
     # floating point (|x| > 2^53).
     y = x - 0.5
     if x > 30.5:
-        n_linear = math.floor(x - 29.5)
+        # np.floor stays in float64 (math.floor would go through int64 and
+        # overflow for x > 2^63).
+        n_linear = np.floor(x - 29.5)
         last = x - n_linear + 0.5
         total += 0.5 * n_linear * (y + last)
-        y = (x - 29.5) - math.floor(x - 29.5) + 29.0
-    while y >= -30.0:
+        y = min(max((x - 29.5) - n_linear + 29.0, 29.0), 30.0)
+    # At most ~61 terms remain; the bound guarantees the loop ends for any x.
+    for _ in range(64):
         total += _softplus(y)
         y -= 1.0
-    return total + _softplus(y)
+        if y < -30.0:
+            break
+    return total
 
 
 @_jit

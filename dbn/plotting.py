@@ -1,0 +1,125 @@
+"""Figures of what an RBM or DBN learned (optional extra: ``pip install dbn[plot]``).
+
+Every function returns a :class:`matplotlib.figure.Figure` built without
+pyplot, so no window opens and nothing depends on a display; save it with
+``fig.savefig("filters.png")``.
+"""
+
+import numpy as np
+
+
+def _figure(**kwargs):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - exercised without matplotlib
+        raise ImportError(
+            "dbn.plotting needs matplotlib: pip install 'dbn[plot]' (or matplotlib)."
+        ) from exc
+    return Figure(**kwargs)
+
+
+def _image_shape(n_features, image_shape):
+    if image_shape is not None:
+        if int(np.prod(image_shape)) != n_features:
+            raise ValueError(
+                f"image_shape={tuple(image_shape)} holds {int(np.prod(image_shape))} "
+                f"pixels but each row has {n_features} features."
+            )
+        return tuple(image_shape)
+    side = int(round(np.sqrt(n_features)))
+    if side * side != n_features:
+        raise ValueError(
+            f"{n_features} features are not a square image; pass image_shape=(h, w)."
+        )
+    return side, side
+
+
+def image_grid(rows, image_shape=None, n_cols=10, title=None, cmap="gray", scale="each"):
+    """Show the rows of a 2-D array as a grid of images.
+
+    Parameters
+    ----------
+    rows : array-like of shape (n_images, n_features)
+    image_shape : tuple of int, default=None
+        (height, width); None for square images.
+    n_cols : int, default=10
+    title : str, default=None
+    cmap : str, default='gray'
+    scale : {'each', 'shared'}, default='each'
+        Scale each image to its own range (filters) or all to one (samples).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    rows = np.asarray(rows, dtype=np.float64)
+    if rows.ndim != 2 or len(rows) == 0:
+        raise ValueError(f"rows must be a non-empty 2-D array; got shape {rows.shape}.")
+    shape = _image_shape(rows.shape[1], image_shape)
+    n = len(rows)
+    n_cols = max(1, min(n_cols, n))
+    n_rows = int(np.ceil(n / n_cols))
+    fig = _figure(figsize=(n_cols * 0.9, n_rows * 0.9 + (0.4 if title else 0)))
+    vmin, vmax = (rows.min(), rows.max()) if scale == "shared" else (None, None)
+    for i, row in enumerate(rows):
+        ax = fig.add_subplot(n_rows, n_cols, i + 1)
+        ax.imshow(row.reshape(shape), cmap=cmap, vmin=vmin, vmax=vmax,
+                  interpolation="nearest")
+        ax.set_axis_off()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
+    """The first ``n_filters`` rows of ``rbm.components_`` (one image per hidden unit)."""
+    return image_grid(rbm.components_[:n_filters], image_shape, n_cols,
+                      title=f"{type(rbm).__name__} filters", cmap="RdBu_r")
+
+
+def plot_samples(samples, image_shape=None, n_cols=10):
+    """Samples (e.g. from ``rbm.sample`` or ``dbn.sample``) as an image grid."""
+    return image_grid(samples, image_shape, n_cols, title="samples", scale="shared")
+
+
+def plot_training(estimator):
+    """Training curves: each RBM's per-epoch monitors, then fine-tuning loss.
+
+    Works for a fitted RBM (its ``history_``), a DBN (each layer's), and a
+    DBNClassifier/DBNRegressor (layers' pretraining plus ``loss_curve_`` and
+    ``validation_scores_``).
+    """
+    rbms = getattr(estimator, "rbms_", None)
+    if rbms is None:
+        rbms = [estimator]
+    panels = [(f"layer {i + 1}" if len(rbms) > 1 else type(r).__name__, r.history_)
+              for i, r in enumerate(rbms) if hasattr(r, "history_")]
+    loss = getattr(estimator, "loss_curve_", None)
+    n = len(panels) + (1 if loss else 0)
+    if n == 0:
+        raise ValueError(f"{type(estimator).__name__} has no training history; fit it first.")
+    fig = _figure(figsize=(4 * n, 3.2), layout="constrained")
+    for i, (label, history) in enumerate(panels):
+        ax = fig.add_subplot(1, n, i + 1)
+        ax.plot(history["reconstruction_error"], label="reconstruction error")
+        ax.set_xlabel("epoch")
+        ax.set_title(f"pretraining, {label}")
+        other = [k for k in ("pseudo_likelihood", "free_energy_gap") if k in history]
+        if other:
+            twin = ax.twinx()
+            for key, style in zip(other, ("--", ":"), strict=False):
+                twin.plot(history[key], style, label=key.replace("_", " "))
+            twin.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper left", fontsize="small")
+    if loss:
+        ax = fig.add_subplot(1, n, n)
+        ax.plot(loss, label="training loss")
+        scores = getattr(estimator, "validation_scores_", None)
+        if scores:
+            twin = ax.twinx()
+            twin.plot(scores, "--", color="C1", label="validation score")
+            twin.legend(loc="upper right", fontsize="small")
+        ax.set_xlabel("epoch")
+        ax.set_title("fine-tuning")
+        ax.legend(loc="upper left", fontsize="small")
+    return fig

@@ -1,0 +1,48 @@
+"""Plots render headlessly to PNG and show what they claim."""
+
+import io
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from dbn import DBN, BernoulliRBM, DBNClassifier
+from dbn.plotting import image_grid, plot_filters, plot_samples, plot_training
+
+
+def _png(fig):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    data = buf.getvalue()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+    return data
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X / 16.0, y
+
+
+def test_filters_samples_and_curves_render(digits):
+    X, y = digits
+    rbm = BernoulliRBM(16, n_iter=3, random_state=0).fit(X, X_val=X[:100])
+    fig = plot_filters(rbm)
+    assert len(fig.axes) == 16
+    _png(fig)
+    _png(plot_samples(rbm.sample(12, n_steps=5, random_state=0)))
+    _png(plot_training(rbm))
+    dbn = DBN((16, 8), pretrain_epochs=2, random_state=0).fit(X)
+    assert len(plot_training(dbn).axes) >= 2
+    clf = DBNClassifier((16,), pretrain_epochs=2, max_iter=3, early_stopping=True,
+                        random_state=0).fit(X, y)
+    _png(plot_training(clf))
+
+
+def test_image_grid_checks_shapes():
+    with pytest.raises(ValueError, match="square"):
+        image_grid(np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="image_shape"):
+        image_grid(np.zeros((2, 10)), image_shape=(3, 3))
+    fig = image_grid(np.zeros((3, 10)), image_shape=(2, 5))
+    assert len(fig.axes) == 3
