@@ -541,7 +541,7 @@ class _BaseDBNNet(BaseEstimator):
         optimizer = self._make_optimizer(params)
         target_buf = np.empty((B, targets.shape[1]), dtype=np.float32)
 
-        loss_curve, val_scores = [], []
+        loss_curve, val_scores, epoch_times = [], [], []
         best_loss, best_score, best_params = np.inf, -np.inf, None
         no_improvement = 0
         n_iter = 0
@@ -591,8 +591,11 @@ class _BaseDBNNet(BaseEstimator):
                     else:
                         no_improvement = 0
                 best_loss = min(best_loss, loss)
+                epoch_times.append(time.perf_counter() - start)
                 if self.verbose:
-                    print(f"{message}, {time.perf_counter() - start:.2f} s", flush=True)
+                    left = (self.max_iter - n_iter) * float(np.mean(epoch_times[-5:]))
+                    print(f"{message}, {epoch_times[-1]:.2f} s, at most ~{left:.0f} s left",
+                          flush=True)
                 if no_improvement >= self.n_iter_no_change:
                     break
             else:
