@@ -34,12 +34,6 @@ def pack_params(weights_vh, hidden_bias, visible_bias):
     return P
 
 
-def unpack_params(P):
-    """Return ``(W (V, H), hidden_bias, visible_bias)`` as fresh arrays."""
-    V, H = P.shape[0] - 1, P.shape[1] - 1
-    return P[:V, :H].copy(), P[V, :H].copy(), P[:V, H].copy()
-
-
 class CDWorkspace:
     """Preallocated buffers and the update step of CD-k / PCD-k.
 

@@ -13,7 +13,6 @@ the way. Three kinds exist:
   so shuffling permutes whole batches rather than single rows.
 """
 
-import numbers
 import warnings
 
 import numpy as np
@@ -206,9 +205,3 @@ def warn_if_outside_unit_interval(lo, hi, estimator_name, stacklevel=3):
             DataRangeWarning,
             stacklevel=stacklevel,
         )
-
-
-def check_positive_int(value, name):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
