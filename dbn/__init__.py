@@ -6,7 +6,8 @@ and are cached on disk.
 
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._rbm import BernoulliRBM, GaussianRBM
-from .exceptions import DataRangeWarning, DivergenceError
+from ._persistence import load, save
+from .exceptions import DataRangeWarning, DivergenceError, ModelFileError
 
 __version__ = "0.1.0"
 
@@ -18,5 +19,8 @@ __all__ = [
     "DBNRegressor",
     "DataRangeWarning",
     "DivergenceError",
+    "ModelFileError",
+    "load",
+    "save",
     "__version__",
 ]

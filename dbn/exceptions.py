@@ -7,3 +7,7 @@ class DataRangeWarning(UserWarning):
 
 class DivergenceError(FloatingPointError, ValueError):
     """Training produced non-finite parameters; a lower learning rate usually cures it."""
+
+
+class ModelFileError(ValueError):
+    """A model file is empty, truncated, corrupted, foreign or of a newer format."""

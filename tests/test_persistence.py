@@ -1,0 +1,288 @@
+"""dbn.save / dbn.load: exact round trips, and files that cannot run code."""
+
+import io
+import json
+import pickle
+import warnings
+import zipfile
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+
+import dbn
+from dbn import (
+    DBN,
+    BernoulliRBM,
+    DBNClassifier,
+    DBNRegressor,
+    GaussianRBM,
+    ModelFileError,
+)
+
+from .state import same_state
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_digits(return_X_y=True)
+    return X[:300] / 16.0, y[:300]
+
+
+ESTIMATORS = [
+    BernoulliRBM(8, n_iter=2, persistent=True, random_state=0),
+    BernoulliRBM(8, n_iter=2, hidden_units="relu", learning_rate=0.01, random_state=1),
+    GaussianRBM(8, n_iter=2, learn_variance=True, random_state=0),
+    DBN((8, 4), pretrain_epochs=1, random_state=0),
+    DBNClassifier((8, 4), pretrain_epochs=1, max_iter=3, random_state=0),
+    DBNClassifier((8,), pretrain_epochs=0, max_iter=3, early_stopping=True, random_state=0),
+    DBNRegressor((8,), pretrain_epochs=1, max_iter=3, random_state=0),
+]
+
+
+def _fit(est, X, y):
+    return est.fit(X, y) if hasattr(est, "predict") else est.fit(X)
+
+
+def _outputs(est, X):
+    if hasattr(est, "predict_proba"):
+        return [est.predict(X), est.predict_proba(X)]
+    if hasattr(est, "predict"):
+        return [est.predict(X)]
+    out = [est.transform(X)]
+    if hasattr(est, "free_energy"):
+        out.append(est.free_energy(X))
+    return out
+
+
+def _round_trip(est, tmp_path):
+    path = tmp_path / "model.dbn"
+    dbn.save(est, path)
+    return dbn.load(path)
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_round_trip_gives_identical_state_and_outputs(est, data, tmp_path):
+    X, y = data
+    fitted = _fit(est, X, y)
+    loaded = _round_trip(fitted, tmp_path)
+    assert same_state(fitted, loaded) is None, same_state(fitted, loaded)
+    for a, b in zip(_outputs(fitted, X), _outputs(loaded, X), strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    # and pickle keeps working for scikit-learn users
+    unpickled = pickle.loads(pickle.dumps(fitted))
+    assert same_state(fitted, unpickled) is None
+
+
+@pytest.mark.parametrize("est", ESTIMATORS[:3], ids=lambda e: type(e).__name__)
+def test_training_continues_exactly_after_a_round_trip(est, data, tmp_path):
+    X, _ = data
+    fitted = est.fit(X)
+    loaded = _round_trip(fitted, tmp_path)
+    fitted.partial_fit(X)
+    loaded.partial_fit(X)
+    diff = same_state(fitted, loaded, ignore=("epoch_time",))
+    assert diff is None, diff
+
+
+def test_unfitted_estimator_round_trips(tmp_path):
+    est = DBNClassifier(hidden_layer_sizes=[7, 3], alpha=1e-3, random_state=5)
+    loaded = _round_trip(est, tmp_path)
+    assert same_state(est, loaded) is None
+    assert loaded.get_params()["hidden_layer_sizes"] == [7, 3]
+    with pytest.raises(NotFittedError):
+        loaded.predict(np.zeros((1, 4)))
+
+
+def test_string_labels_random_state_objects_and_file_objects(data):
+    X, y = data
+    labels = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven",
+                       "eight", "nine"])[y]
+    for classes in (labels, labels.astype(object)):
+        est = DBNClassifier((8,), pretrain_epochs=1, max_iter=2,
+                            random_state=np.random.RandomState(3)).fit(X, classes)
+        buffer = io.BytesIO()
+        dbn.save(est, buffer)
+        buffer.seek(0)
+        loaded = dbn.load(buffer)
+        assert same_state(est, loaded) is None, same_state(est, loaded)
+        np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+        assert loaded.classes_.dtype == classes.dtype
+    rbm = BernoulliRBM(4, n_iter=1, random_state=np.random.default_rng(7))
+    buffer = io.BytesIO()
+    dbn.save(rbm, buffer)
+    buffer.seek(0)
+    assert same_state(rbm, dbn.load(buffer)) is None
+
+
+def test_transfer_estimator_with_frozen_pretrained_dbn_round_trips(data, tmp_path):
+    X, y = data
+    base = DBN((8,), pretrain_epochs=1, random_state=0).fit(X)
+    net = DBNClassifier((8, 4), pretrained=FrozenEstimator(base), frozen_layers=1,
+                        pretrain_epochs=1, max_iter=2, random_state=0).fit(X, y)
+    loaded = _round_trip(net, tmp_path)
+    assert same_state(net, loaded) is None, same_state(net, loaded)
+    assert isinstance(loaded.pretrained, FrozenEstimator)
+    np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+
+
+def test_save_refuses_what_it_cannot_represent(tmp_path):
+    with pytest.raises(TypeError, match="LogisticRegression is not a dbn estimator"):
+        dbn.save(LogisticRegression(), tmp_path / "x.dbn")
+    est = BernoulliRBM(random_state=0)
+    est.extra_ = object()
+    with pytest.raises(TypeError, match=r"estimator\.extra_.*type object"):
+        dbn.save(est, tmp_path / "x.dbn")
+    assert not list(tmp_path.iterdir()), "a failed save must leave no file behind"
+
+
+def test_failed_save_leaves_an_existing_file_intact(data, tmp_path):
+    X, _ = data
+    path = tmp_path / "model.dbn"
+    good = BernoulliRBM(4, n_iter=1, random_state=0).fit(X)
+    dbn.save(good, path)
+    before = path.read_bytes()
+    bad = BernoulliRBM(random_state=0)
+    bad.extra_ = object()
+    with pytest.raises(TypeError):
+        dbn.save(bad, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.dbn"]
+
+
+# ------------------------------------------------------- damaged and foreign files
+
+
+@pytest.fixture(scope="module")
+def model_bytes(data):
+    X, _ = data
+    buffer = io.BytesIO()
+    dbn.save(BernoulliRBM(4, n_iter=1, random_state=0).fit(X), buffer)
+    return buffer.getvalue()
+
+
+def _rewrite(model_bytes, edit_manifest=None, extra=None, drop=()):
+    """A copy of a model file with its manifest edited / members added or dropped."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(model_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename in drop:
+                continue
+            content = src.read(info)
+            if info.filename == "dbn-model.json" and edit_manifest:
+                manifest = json.loads(content)
+                edit_manifest(manifest)
+                content = json.dumps(manifest)
+            dst.writestr(info.filename, content)
+        for name, content in (extra or {}).items():
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+def _load_bytes(content, tmp_path):
+    path = tmp_path / "bad.dbn"
+    path.write_bytes(content)
+    return dbn.load(path)
+
+
+def _newer(manifest):
+    manifest["format_version"] = 99
+    manifest["dbn_version"] = "9.0"
+
+
+def _class(name):
+    def edit(manifest):
+        manifest["estimator"]["class"] = name
+    return edit
+
+
+def _attribute(name):
+    def edit(manifest):
+        manifest["estimator"]["attributes"][name] = 1
+    return edit
+
+
+def _npz_bytes():
+    buffer = io.BytesIO()
+    np.savez(buffer, weights=np.ones(3))
+    return buffer.getvalue()
+
+
+BAD_FILES = [
+    ("empty", lambda m: b"", "empty, truncated, or not a ZIP"),
+    ("truncated", lambda m: m[: len(m) // 2], "empty, truncated, or not a ZIP"),
+    ("text", lambda m: b"hello, world\n" * 10, "not a ZIP"),
+    ("pickle", lambda m: pickle.dumps(BernoulliRBM()), "not a ZIP"),
+    ("foreign npz", lambda m: _npz_bytes(), "no dbn-model.json"),
+    ("newer format", lambda m: _rewrite(m, _newer), "dbn 9.0 in model format 99.*Upgrade"),
+    ("wrong format name", lambda m: _rewrite(m, lambda d: d.update(format="x")),
+     "does not declare format"),
+    ("unknown class", lambda m: _rewrite(m, _class("os.system")), "not a dbn estimator"),
+    ("dunder attribute", lambda m: _rewrite(m, _attribute("__class__")), "not allowed"),
+    ("method attribute", lambda m: _rewrite(m, _attribute("transform")), "not allowed"),
+    ("missing array", lambda m: _rewrite(m, drop=("arrays/0.npy",)), "arrays/0.npy is missing"),
+    ("manifest not json", lambda m: _rewrite(m, drop=("dbn-model.json",),
+                                             extra={"dbn-model.json": "{"}), "cannot be read"),
+]
+
+
+@pytest.mark.parametrize("name,damage,match", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_damaged_or_foreign_files_get_a_clear_error(name, damage, match, model_bytes,
+                                                    tmp_path):
+    with pytest.raises(ModelFileError, match=match):
+        _load_bytes(damage(model_bytes), tmp_path)
+
+
+def test_any_damaged_byte_gives_a_clear_error_or_the_same_model(model_bytes):
+    original = dbn.load(io.BytesIO(model_bytes))
+    rng = np.random.default_rng(0)
+    loaded = 0
+    for position in rng.choice(len(model_bytes), size=300, replace=False):
+        damaged = bytearray(model_bytes)
+        damaged[position] ^= int(rng.integers(1, 256))
+        try:
+            est = dbn.load(io.BytesIO(bytes(damaged)))
+        except ModelFileError:
+            continue
+        # only bytes the format does not rely on (e.g. ZIP timestamps) may change
+        assert same_state(original, est) is None, position
+        loaded += 1
+    assert loaded < 100
+    for length in range(0, len(model_bytes), 97):
+        with pytest.raises(ModelFileError):
+            dbn.load(io.BytesIO(model_bytes[:length]))
+
+
+_EXPLOITED = []
+
+
+class _Payload:
+    def __reduce__(self):
+        return (_EXPLOITED.append, ("code ran",))
+
+
+def test_a_pickle_inside_a_model_file_is_never_unpickled(model_bytes, tmp_path):
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([_Payload()], dtype=object), allow_pickle=True)
+    # Overwrite the first array with an object array that would run code.
+    content = _rewrite(model_bytes, drop=("arrays/0.npy",),
+                       extra={"arrays/0.npy": buffer.getvalue()})
+    with pytest.raises(ModelFileError, match="arrays/0.npy cannot be read"):
+        _load_bytes(content, tmp_path)
+    assert _EXPLOITED == []
+
+
+def test_missing_file_is_a_file_not_found_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        dbn.load(tmp_path / "nope.dbn")
