@@ -22,6 +22,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from . import _kernels, _likelihood
+from ._atomic import atomic_fit
 from ._data import DenseRows, iter_blocks, validate_rows
 from ._network import FeedForward, batch_loss, glorot_uniform, predict_block
 from ._optimizers import AdamOptimizer, SGDOptimizer
@@ -133,7 +134,19 @@ class _Pretrainer:
                 print(f"[{name}] pretraining layer {layer + 1}/{len(sizes)}: "
                       f"{fan_in} -> {sizes[layer]} units, {n_epochs} epochs", flush=True)
             rbm = self.rbm(layer, sizes[layer], seeds[layer], n_epochs)
-            rbm.fit(layer_input.X, X_val=None if X_val is None else getattr(X_val, "X", X_val))
+            try:
+                rbm.fit(layer_input.X,
+                        X_val=None if X_val is None else getattr(X_val, "X", X_val))
+            except DivergenceError as exc:
+                raise DivergenceError(
+                    f"{name} diverged while pretraining layer {layer + 1} of "
+                    f"{len(sizes)} ({type(rbm).__name__}, {fan_in} -> {sizes[layer]} "
+                    f"units) in epoch {exc.epoch}: the weights became NaN or infinite "
+                    f"with learning rate {rbm.learning_rate:g} (pretrain_learning_rate="
+                    f"{e.pretrain_learning_rate!r}). Set pretrain_learning_rate lower, "
+                    f"e.g. to {rbm.learning_rate / 10:g}.",
+                    layer=layer + 1, epoch=exc.epoch, learning_rate=rbm.learning_rate,
+                ) from exc
             rbms.append(rbm)
             if layer < len(sizes) - 1:
                 layer_input = DenseRows(_hidden_float32(rbm, layer_input))
@@ -221,6 +234,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, X_val=None):
         """Pretrain the stack greedily on ``X``.
@@ -498,8 +512,10 @@ class _BaseDBNNet(BaseEstimator):
                 f"pretrained {type(est).__name__} has hidden layers {tuple(theirs)}, "
                 f"which must be the first layers of hidden_layer_sizes={tuple(sizes)}."
             )
+        # Copies: fine-tuning updates these in place, and the pretrained
+        # estimator's own arrays must stay as they are.
         return [
-            (np.ascontiguousarray(W, dtype=np.float32), np.array(b, dtype=np.float32))
+            (np.array(W, dtype=np.float32, order="C"), np.array(b, dtype=np.float32))
             for W, b in layers
         ]
 
@@ -564,13 +580,9 @@ class _BaseDBNNet(BaseEstimator):
                 n_iter = epoch + 1
                 penalty = 0.5 * self.alpha * sum(float(np.sum(W * W)) for W in coefs)
                 loss = total / n_train + penalty / n_train
-                if not np.isfinite(loss) or not all(np.isfinite(W).all() for W in coefs):
-                    raise DivergenceError(
-                        f"{name} diverged while fine-tuning in epoch {n_iter}: the loss "
-                        f"or the weights became NaN or infinite with "
-                        f"learning_rate_init={self.learning_rate_init}. Lower it "
-                        f"(e.g. to {self.learning_rate_init / 10:g})."
-                    )
+                if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in params):
+                    raise _fine_tuning_divergence(name, n_iter, coefs, intercepts,
+                                                  self.learning_rate_init)
                 loss_curve.append(loss)
                 message = f"[{name}] epoch {n_iter}: loss {loss:.5f}"
                 if self.early_stopping:
@@ -855,6 +867,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         )
         self.unlabeled = unlabeled
 
+    @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Pretrain (all rows), unroll and fine-tune (labeled rows).
@@ -1065,6 +1078,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             verbose=verbose,
         )
 
+    @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Pretrain, unroll and fine-tune on ``(X, y)``.
@@ -1150,6 +1164,25 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
 
 
 _SKLEARN_ACTIVATION = {"sigmoid": "logistic", "relu": "relu"}
+
+
+def _fine_tuning_divergence(name, epoch, coefs, intercepts, learning_rate):
+    bad = [i for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True))
+           if not (np.isfinite(W).all() and np.isfinite(b).all())]
+    L = len(coefs)
+    if bad:
+        layer = bad[0] + 1
+        where = (f"the weights of layer {layer} of {L} "
+                 f"({'output layer' if layer == L else 'hidden layer'}) became NaN or "
+                 "infinite")
+    else:
+        layer = None
+        where = "the training loss became NaN or infinite"
+    return DivergenceError(
+        f"{name} diverged while fine-tuning in epoch {epoch}: {where} with "
+        f"learning_rate_init={learning_rate}. Lower it (e.g. to {learning_rate / 10:g}).",
+        layer=layer, epoch=epoch, learning_rate=learning_rate,
+    )
 
 
 def _copy_net(net, mlp):

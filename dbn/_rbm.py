@@ -23,6 +23,7 @@ from ._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
+from ._atomic import atomic_fit
 from ._random import copy_generator, make_generator
 from .exceptions import DivergenceError
 
@@ -112,6 +113,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     # ------------------------------------------------------------------ fit
 
+    @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, X_val=None):
         """Fit the model to ``X`` with ``n_iter`` epochs of CD-k / PCD-k.
@@ -135,6 +137,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         """
         return self._fit(X, n_epochs=self.n_iter, incremental=False, X_val=X_val)
 
+    @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, X_val=None):
         """Train for one epoch over ``X``, continuing from the current state.
@@ -289,11 +292,14 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 log_variance_velocity=state.log_variance_velocity,
             )
         state.n_iter += 1
-        if not np.isfinite(state.params).all():
+        finite = np.isfinite(state.params).all() and (
+            state.log_variance is None or np.isfinite(state.log_variance).all())
+        if not finite:
             raise DivergenceError(
                 f"{type(self).__name__} diverged in epoch {state.n_iter}: the weights "
                 f"became NaN or infinite with learning_rate={self.learning_rate}. "
-                f"Lower the learning rate (e.g. to {self.learning_rate / 10:g})."
+                f"Lower the learning rate (e.g. to {self.learning_rate / 10:g}).",
+                epoch=state.n_iter, learning_rate=self.learning_rate,
             )
         elapsed = time.perf_counter() - start
         variance = None if state.log_variance is None else np.exp(state.log_variance)
