@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from . import _kernels
 from .exceptions import DataRangeWarning
@@ -59,6 +59,36 @@ def validate_rows(estimator, X, *, reset):
     if sp.issparse(X):
         return CSRRows(X)
     return DenseRows(X)
+
+
+def validate_held_out(estimator, X_val):
+    """Validate held-out rows ``X_val`` against the fitted width; errors name X_val."""
+    if is_lazy_array(X_val):
+        X_val = np.asarray(X_val)
+    X_val = check_array(X_val, accept_sparse="csr", dtype=[np.float32, np.float64],
+                        input_name="X_val", estimator=estimator)
+    if X_val.shape[1] != estimator.n_features_in_:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features, but X has "
+            f"{estimator.n_features_in_}; held-out rows must have the columns of X."
+        )
+    return CSRRows(X_val) if sp.issparse(X_val) else DenseRows(X_val)
+
+
+def check_training_range(lo, hi, estimator_name):
+    """Training runs in float32: refuse values that float32 cannot hold.
+
+    Also catches NaN or infinity in lazily read data, which is only seen here.
+    """
+    limit = float(np.finfo(np.float32).max)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"Input X contains NaN or infinity ({estimator_name}).")
+    if max(-lo, hi) > limit:
+        raise ValueError(
+            f"{estimator_name} trains in float32, but X has values of magnitude "
+            f"{max(-lo, hi):.3g}, beyond float32's range ({limit:.3g}). Scale the "
+            "features first (e.g. sklearn.preprocessing.StandardScaler or MinMaxScaler)."
+        )
 
 
 def _validate_lazy(estimator, X, *, reset):

@@ -23,7 +23,14 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from . import _kernels, _likelihood
 from ._atomic import atomic_fit
-from ._data import DenseRows, iter_blocks, validate_rows
+from ._data import (
+    DenseRows,
+    check_training_range,
+    column_means_and_range,
+    iter_blocks,
+    validate_held_out,
+    validate_rows,
+)
 from ._network import FeedForward, batch_loss, glorot_uniform, predict_block
 from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._random import make_generator
@@ -255,9 +262,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         sizes = _layer_sizes(self.hidden_layer_sizes)
         source = validate_rows(self, X, reset=True)
+        _, lo, hi = column_means_and_range(source)
+        check_training_range(lo, hi, type(self).__name__)
         rng = make_generator(self.random_state)
         if X_val is not None:
-            X_val = validate_rows(self, X_val, reset=False)
+            X_val = validate_held_out(self, X_val)
         self.rbms_ = _Pretrainer(self, source.n_rows).fit_stack(
             source, sizes, _seeds(rng, len(sizes)), X_val=X_val
         )
@@ -418,6 +427,8 @@ class _BaseDBNNet(BaseEstimator):
             )
         source = validate_rows(self, X, reset=True)
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
+        _, lo, hi = column_means_and_range(source)
+        check_training_range(lo, hi, type(self).__name__)
         rng = make_generator(self.random_state)
         layer_seeds = _seeds(rng, len(sizes))
         coefs, intercepts, rbms = self._initial_layers(source, sizes, layer_seeds, rng)

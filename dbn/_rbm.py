@@ -18,8 +18,10 @@ from sklearn.utils.validation import check_is_fitted
 from . import _kernels, _likelihood
 from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
 from ._data import (
+    check_training_range,
     column_means_and_range,
     iter_blocks,
+    validate_held_out,
     validate_rows,
     warn_if_outside_unit_interval,
 )
@@ -168,8 +170,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         source = validate_rows(self, X, reset=not incremental)
         held_out = None
         if X_val is not None:
-            held_out = _monitor_block(validate_rows(self, X_val, reset=False))
+            held_out = _monitor_block(validate_held_out(self, X_val))
         means, lo, hi = column_means_and_range(source)
+        check_training_range(lo, hi, type(self).__name__)
         if self._visible_units == "bernoulli":
             warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=4)
         if incremental:

@@ -1,4 +1,8 @@
-"""Bad input gets a clear ValueError/TypeError/NotFittedError, never a Numba error."""
+"""Bad input gets a clear ValueError/TypeError/NotFittedError from every estimator
+and method: never a Numba typing error, a crash, a hang or a model full of NaN.
+
+The tables below are the contract; hypothesis explores beyond them.
+"""
 
 import warnings
 
@@ -7,77 +11,351 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
+from hypothesis.extra.numpy import array_shapes, arrays
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
 
-from dbn import BernoulliRBM
+from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, GaussianRBM
 
-GOOD = np.random.default_rng(0).random((20, 5))
+GOOD = np.random.default_rng(0).random((30, 5))
+LABELS = np.arange(30) % 3
 
-FIT_CASES = [
-    ("nan", np.where(GOOD > 0.9, np.nan, GOOD), ValueError, "NaN"),
-    ("inf", np.where(GOOD > 0.9, np.inf, GOOD), ValueError, "infinity"),
-    ("sparse nan", sp.csr_matrix(np.where(GOOD > 0.9, np.nan, GOOD)), ValueError, "NaN"),
-    ("empty", np.empty((0, 5)), ValueError, "0 sample"),
-    ("no features", np.empty((5, 0)), ValueError, "0 feature"),
-    ("1-D", GOOD[0], ValueError, "2D array"),
-    ("3-D", GOOD.reshape(2, 10, 5), ValueError, "dim"),
-    ("strings", np.array([["a", "b"], ["c", "d"]]), ValueError, "string|float"),
-    ("complex", GOOD + 1j, ValueError, "[Cc]omplex"),
-    ("object", np.array([[object(), 1.0]], dtype=object), TypeError, "real number|float"),
-]
-
-
-@pytest.mark.parametrize("name,X,error,match", FIT_CASES, ids=[c[0] for c in FIT_CASES])
-def test_fit_rejects_bad_data(name, X, error, match):
-    with pytest.raises(error, match=match):
-        BernoulliRBM(n_components=2, n_iter=1).fit(X)
-
-
-PARAM_CASES = [
-    dict(n_components=0), dict(n_components=-3), dict(n_components=2.5),
-    dict(learning_rate=0), dict(learning_rate=-0.1), dict(batch_size=0),
-    dict(n_iter=-1), dict(cd_steps=0), dict(momentum=1.0), dict(momentum=-0.1),
-    dict(weight_decay=-1e-4), dict(sparsity_target=0.0), dict(sparsity_target=1.0),
-    dict(sparsity_cost=-1.0), dict(persistent="yes"), dict(random_state="seed"),
-]
-
-
-@pytest.mark.parametrize("params", PARAM_CASES, ids=[str(p) for p in PARAM_CASES])
-def test_invalid_parameters_are_named(params):
-    name = next(iter(params))
-    with pytest.raises(ValueError, match=name):
-        BernoulliRBM(**params).fit(GOOD)
+FACTORIES = {
+    "BernoulliRBM": lambda **kw: BernoulliRBM(**{"n_components": 3, "n_iter": 1,
+                                                 "random_state": 0, **kw}),
+    "GaussianRBM": lambda **kw: GaussianRBM(**{"n_components": 3, "n_iter": 1,
+                                               "learn_variance": True, "random_state": 0,
+                                               **kw}),
+    "DBN": lambda **kw: DBN(**{"hidden_layer_sizes": (3, 2), "pretrain_epochs": 1,
+                               "random_state": 0, **kw}),
+    "DBNClassifier": lambda **kw: DBNClassifier(**{"hidden_layer_sizes": (3,),
+                                                   "pretrain_epochs": 1, "max_iter": 2,
+                                                   "random_state": 0, **kw}),
+    "DBNRegressor": lambda **kw: DBNRegressor(**{"hidden_layer_sizes": (3,),
+                                                 "pretrain_epochs": 1, "max_iter": 2,
+                                                 "random_state": 0, **kw}),
+}
+SUPERVISED = {"DBNClassifier", "DBNRegressor"}
+RBM_METHODS = ["transform", "score_samples", "free_energy", "gibbs", "reconstruct",
+               "log_likelihood", "partial_fit"]
+METHODS = {
+    "BernoulliRBM": RBM_METHODS,
+    "GaussianRBM": RBM_METHODS,
+    "DBN": ["transform"],
+    "DBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score"],
+    "DBNRegressor": ["predict", "score"],
+}
+METHOD_CASES = [(name, m) for name, methods in METHODS.items() for m in methods]
 
 
-@pytest.mark.parametrize("method", ["transform", "score_samples", "free_energy",
-                                    "gibbs", "reconstruct"])
-def test_methods_need_a_fitted_model_and_the_right_width(method):
-    with pytest.raises(NotFittedError):
-        getattr(BernoulliRBM(), method)(GOOD)
-    rbm = BernoulliRBM(n_components=3, n_iter=1, random_state=0).fit(GOOD)
-    with pytest.raises(ValueError, match="features"):
-        getattr(rbm, method)(GOOD[:, :4])
-    with pytest.raises(ValueError, match="NaN"):
-        getattr(rbm, method)(np.where(GOOD > 0.9, np.nan, GOOD))
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    X=arrays(
-        np.float64,
-        st.tuples(st.integers(1, 12), st.integers(1, 6)),
-        elements=st.floats(allow_nan=True, allow_infinity=True, width=64),
-    )
-)
-def test_any_float_matrix_gives_a_model_or_a_clear_error(X):
-    rbm = BernoulliRBM(n_components=3, n_iter=2, batch_size=4, random_state=0)
+def _quiet(fn, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            rbm.fit(X)
-        except ValueError as exc:  # includes DivergenceError
-            assert str(exc)
-            return
-    assert np.isfinite(rbm.components_).all()
-    assert np.isfinite(rbm.transform(np.clip(np.nan_to_num(X), -1e3, 1e3))).all()
+        return fn(*args, **kwargs)
+
+
+_DEFAULT = object()
+
+
+def _fit(name, est, X, y=_DEFAULT):
+    """Fit; supervised estimators get ``LABELS`` unless ``y`` is given (even None)."""
+    if name in SUPERVISED:
+        return _quiet(est.fit, X, LABELS[: X.shape[0]] if y is _DEFAULT else y)
+    return _quiet(est.fit, X)
+
+
+def _call(est, method, X):
+    if method == "score":
+        return getattr(est, method)(X, LABELS[: np.shape(X)[0]] if np.ndim(X) else LABELS)
+    return _quiet(getattr(est, method), X)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return {name: _fit(name, make(), GOOD) for name, make in FACTORIES.items()}
+
+
+def _with(value, X=GOOD, where=None):
+    X = X.copy()
+    X[X > 0.9 if where is None else where] = value
+    return X
+
+
+X_CASES = [
+    ("NaN", _with(np.nan), ValueError, "NaN"),
+    ("+inf", _with(np.inf), ValueError, "infinity"),
+    ("-inf", _with(-np.inf), ValueError, "infinity"),
+    ("sparse NaN", sp.csr_matrix(_with(np.nan)), ValueError, "NaN"),
+    ("sparse inf", sp.csr_matrix(_with(np.inf)), ValueError, "infinity"),
+    ("empty", np.empty((0, 5)), ValueError, "0 sample"),
+    ("no features", np.empty((5, 0)), ValueError, "0 feature"),
+    ("scalar", 3.0, ValueError, "2D array"),
+    ("1-D", GOOD[0], ValueError, "2D array"),
+    ("3-D", GOOD.reshape(3, 10, 5), ValueError, "dim 3"),
+    ("strings", np.array([["a", "b"], ["c", "d"]]), ValueError, "string to float"),
+    ("complex", GOOD + 1j, ValueError, "[Cc]omplex"),
+    ("object", np.array([[object(), 1.0]], dtype=object), TypeError, "real number"),
+    ("ragged", [[1.0, 2.0], [3.0]], ValueError, "inhomogeneous|sequence"),
+    ("None", None, ValueError, "2D array|None"),
+]
+X_IDS = [c[0] for c in X_CASES]
+
+
+@pytest.mark.parametrize("case", X_CASES, ids=X_IDS)
+@pytest.mark.parametrize("name", FACTORIES)
+def test_fit_rejects_bad_X(name, case):
+    _, X, error, match = case
+    with pytest.raises(error, match=match):
+        _fit(name, FACTORIES[name](), X, LABELS)
+
+
+@pytest.mark.parametrize("case", X_CASES, ids=X_IDS)
+@pytest.mark.parametrize("name,method", METHOD_CASES)
+def test_methods_reject_bad_X(fitted, name, method, case):
+    _, X, error, match = case
+    if method == "score" and case[0] in ("scalar", "None"):
+        match = match + "|Singleton|length|scalar"
+        error = (ValueError, TypeError)
+    with pytest.raises(error, match=match):
+        _call(fitted[name], method, X)
+
+
+@pytest.mark.parametrize("name,method", METHOD_CASES)
+def test_methods_reject_the_wrong_width(fitted, name, method):
+    for width in (4, 6):
+        X = np.random.default_rng(1).random((30, width))
+        with pytest.raises(ValueError, match=f"X has {width} features.* expecting 5"):
+            _call(fitted[name], method, X)
+
+
+UNFITTED = {
+    "BernoulliRBM": [m for m in RBM_METHODS if m != "partial_fit"] + ["sample", "log_partition"],
+    "GaussianRBM": [m for m in RBM_METHODS if m != "partial_fit"] + ["sample", "log_partition"],
+    "DBN": ["transform", "sample"],
+    "DBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score", "to_mlp"],
+    "DBNRegressor": ["predict", "score", "to_mlp"],
+}
+
+
+@pytest.mark.parametrize("name,method", [(n, m) for n, ms in UNFITTED.items() for m in ms])
+def test_unfitted_use_is_a_not_fitted_error(name, method):
+    est = FACTORIES[name]()
+    with pytest.raises(NotFittedError, match="not fitted"):
+        if method == "sample":
+            est.sample(2)
+        elif method in ("log_partition", "to_mlp"):
+            getattr(est, method)()
+        else:
+            _call(est, method, GOOD)
+
+
+def test_values_beyond_float32_are_refused_before_training():
+    for name, make in FACTORIES.items():
+        with pytest.raises(ValueError, match="float32's range"):
+            _fit(name, make(), GOOD * 1e300)
+
+
+# ------------------------------------------------------------------ labels
+
+LABEL_CASES = [
+    ("length mismatch", "DBNClassifier", LABELS[:10], "inconsistent numbers of samples"),
+    ("length mismatch", "DBNRegressor", LABELS[:10], "inconsistent numbers of samples"),
+    ("NaN", "DBNClassifier", np.where(LABELS == 1, np.nan, LABELS), "NaN"),
+    ("NaN", "DBNRegressor", np.where(LABELS == 1, np.nan, LABELS), "NaN"),
+    ("inf", "DBNRegressor", np.where(LABELS == 1, np.inf, LABELS), "infinity"),
+    ("None", "DBNClassifier", None, "requires y"),
+    ("None", "DBNRegressor", None, "requires y"),
+    ("one class", "DBNClassifier", np.zeros(30), "at least 2 classes"),
+    ("continuous", "DBNClassifier", np.linspace(0, 1, 30), "continuous"),
+    ("2-D", "DBNClassifier", np.c_[LABELS, LABELS], "1d array"),
+    ("strings", "DBNRegressor", np.array(list("abc") * 10), "string to float"),
+    ("complex", "DBNRegressor", LABELS + 1j, "[Cc]omplex"),
+    ("empty", "DBNRegressor", np.array([]), "0 sample"),
+]
+
+
+@pytest.mark.parametrize("case", LABEL_CASES, ids=[f"{c[1]}-{c[0]}" for c in LABEL_CASES])
+def test_label_problems_are_named(case):
+    _, name, y, match = case
+    with pytest.raises(ValueError, match=match):
+        _fit(name, FACTORIES[name](), GOOD, y)
+
+
+def test_unlabeled_rows_problems_are_named():
+    all_unlabeled = np.full(30, -1)
+    with pytest.raises(ValueError, match="Every row is unlabeled"):
+        _fit("DBNClassifier", FACTORIES["DBNClassifier"](unlabeled=-1), GOOD, all_unlabeled)
+    one_class_left = np.where(LABELS == 0, 0, -1)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        _fit("DBNClassifier", FACTORIES["DBNClassifier"](unlabeled=-1), GOOD, one_class_left)
+
+
+# -------------------------------------------------------------- parameters
+
+PARAM_CASES = {
+    "BernoulliRBM": [
+        dict(n_components=0), dict(n_components=-3), dict(n_components=2.5),
+        dict(learning_rate=0), dict(learning_rate=-0.1), dict(batch_size=0),
+        dict(n_iter=-1), dict(cd_steps=0), dict(momentum=1.0), dict(momentum=-0.1),
+        dict(weight_decay=-1e-4), dict(sparsity_target=0.0), dict(sparsity_target=1.0),
+        dict(sparsity_cost=-1.0), dict(persistent="yes"), dict(random_state="seed"),
+        dict(hidden_units="tanh"), dict(momentum_warmup=-1), dict(shuffle=None),
+    ],
+    "GaussianRBM": [dict(learning_rate=-1.0), dict(learn_variance="no"), dict(n_components=0)],
+    "DBN": [
+        dict(hidden_layer_sizes=()), dict(hidden_layer_sizes=(0,)),
+        dict(hidden_layer_sizes=(3, -1)), dict(hidden_layer_sizes=2.5),
+        dict(hidden_layer_sizes=None), dict(pretrain_epochs=-1),
+        dict(pretrain_learning_rate=-1.0), dict(pretrain_learning_rate="fast"),
+        dict(pretrain_batch_size=0), dict(cd_steps=0), dict(pretrain_momentum=1.0),
+        dict(pretrain_weight_decay=-1.0), dict(visible_units="poisson"),
+    ],
+    "DBNClassifier": [
+        dict(hidden_layer_sizes=(0,)), dict(learning_rate_init=0.0),
+        dict(learning_rate_init=-1.0), dict(batch_size=-5), dict(max_iter=0),
+        dict(alpha=-1.0), dict(dropout=1.0), dict(input_dropout=-0.1),
+        dict(frozen_layers=-1), dict(frozen_layers=2), dict(validation_fraction=1.0),
+        dict(n_iter_no_change=0), dict(tol=-1.0), dict(momentum=1.5), dict(solver="lbfgs"),
+        dict(early_stopping="yes"), dict(pretrain_epochs=-1),
+    ],
+    "DBNRegressor": [
+        dict(hidden_layer_sizes=()), dict(learning_rate_init=-1.0), dict(frozen_layers=3),
+        dict(alpha=-1.0), dict(solver="newton"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name,params", [(n, p) for n, ps in PARAM_CASES.items() for p in ps],
+                         ids=lambda v: str(v))
+def test_invalid_parameters_are_named(name, params):
+    key = next(iter(params))
+    with pytest.raises(ValueError, match=key):
+        _fit(name, FACTORIES[name](**params), GOOD)
+
+
+@pytest.fixture(scope="module")
+def stacks():
+    return {
+        "dbn4": _fit("DBN", DBN((4,), pretrain_epochs=1, random_state=0), GOOD),
+        "narrow": _fit("DBN", DBN((3,), pretrain_epochs=1, random_state=0), GOOD[:, :4]),
+        "relu": _fit("DBN", DBN((3,), hidden_units="relu", pretrain_epochs=1,
+                                random_state=0), GOOD),
+    }
+
+
+PRETRAINED_CASES = [
+    ("not an estimator", lambda s: "dbn", TypeError, "pretrained must be a fitted DBN"),
+    ("foreign estimator", lambda s: LogisticRegression(), TypeError, "got LogisticRegression"),
+    ("an RBM", lambda s: BernoulliRBM(3), TypeError, "got BernoulliRBM"),
+    ("unfitted", lambda s: DBN((3,)), ValueError, "not fitted.*FrozenEstimator"),
+    ("other layer sizes", lambda s: s["dbn4"], ValueError, r"hidden layers \(4,\)"),
+    ("other width", lambda s: s["narrow"], ValueError, "takes 4 input features but X has 5"),
+    ("other width, frozen", lambda s: FrozenEstimator(s["narrow"]), ValueError,
+     "takes 4 input features"),
+    ("other unit type", lambda s: s["relu"], ValueError, "hidden_units='relu'"),
+]
+
+
+@pytest.mark.parametrize("case", PRETRAINED_CASES, ids=[c[0] for c in PRETRAINED_CASES])
+@pytest.mark.parametrize("name", sorted(SUPERVISED))
+def test_pretrained_of_the_wrong_kind_or_width_is_named(stacks, name, case):
+    _, make, error, match = case
+    with pytest.raises(error, match=match):
+        _fit(name, FACTORIES[name](pretrained=make(stacks)), GOOD)
+
+
+# ------------------------------------------ held-out rows and method arguments
+
+
+@pytest.mark.parametrize("name", ["BernoulliRBM", "GaussianRBM", "DBN"])
+def test_bad_held_out_rows_are_named(name):
+    for X_val, match in ((GOOD[:, :3], "X_val has 3 features"),
+                         (_with(np.nan, GOOD[:5]), "X_val contains NaN"),
+                         (GOOD[0], "2D array")):
+        with pytest.raises(ValueError, match=match):
+            _quiet(FACTORIES[name]().fit, GOOD, X_val=X_val)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda f: f["BernoulliRBM"].sample(0), "n_samples"),
+    (lambda f: f["BernoulliRBM"].sample("3"), "n_samples"),
+    (lambda f: f["GaussianRBM"].sample(2, n_steps=-1), "n_steps"),
+    (lambda f: f["DBN"].sample(2.5), "n_samples"),
+    (lambda f: f["BernoulliRBM"].log_partition("magic"), "method"),
+    (lambda f: f["BernoulliRBM"].log_partition("ais", n_chains=1), "n_chains"),
+    (lambda f: f["BernoulliRBM"].log_partition("ais", n_betas=0), "n_betas"),
+    (lambda f: f["BernoulliRBM"].set_params(n_components=4).partial_fit(GOOD), "n_components"),
+], ids=["sample 0", "sample str", "n_steps", "dbn sample float", "log Z method",
+        "ais chains", "ais betas", "partial_fit n_components"])
+def test_bad_method_arguments_are_named(fitted, call, match):
+    with pytest.raises(ValueError, match=match):
+        call(fitted)
+    fitted["BernoulliRBM"].set_params(n_components=3)
+
+
+def test_exact_log_partition_refuses_to_enumerate_too_much():
+    rbm = _quiet(BernoulliRBM(30, n_iter=1, random_state=0).fit,
+                 np.random.default_rng(0).random((10, 30)))
+    with pytest.raises(ValueError, match="ais"):
+        rbm.log_partition()
+
+
+# -------------------------------------------------------------- hypothesis
+
+FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+def _finite_outputs(name, est, X):
+    X = np.clip(np.nan_to_num(X), -1e3, 1e3)
+    out = est.predict(X) if name in SUPERVISED else est.transform(X)
+    return np.isfinite(np.asarray(out, dtype=np.float64)).all()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(FACTORIES)),
+       X=arrays(np.float64, st.tuples(st.integers(1, 12), st.integers(1, 6)),
+                elements=FLOATS),
+       seed=st.integers(0, 2**16))
+def test_any_float_matrix_gives_a_finite_model_or_a_clear_error(name, X, seed):
+    y = np.random.default_rng(seed).integers(0, 2, len(X))
+    try:
+        est = _fit(name, FACTORIES[name](), X, y)
+    except ValueError as exc:  # includes DivergenceError
+        assert str(exc)
+        return
+    assert _finite_outputs(name, est, X)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(FACTORIES)),
+       X=arrays(st.sampled_from([np.float32, np.int64, np.bool_, np.complex128, np.uint8]),
+                array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)))
+def test_any_shape_and_dtype_gives_a_model_or_a_clear_error(name, X):
+    y = np.arange(len(X)) % 2 if X.ndim else None
+    try:
+        est = _fit(name, FACTORIES[name](), X, y)
+    except (ValueError, TypeError) as exc:
+        assert str(exc)
+        return
+    assert X.ndim == 2 and X.dtype.kind != "c"
+    assert _finite_outputs(name, est, X.astype(np.float64))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(y=st.one_of(
+    arrays(np.float64, 30, elements=FLOATS),
+    arrays(np.int64, 30, elements=st.integers(-3, 3)),
+    st.lists(st.sampled_from(["a", "b", "", "?"]), min_size=30, max_size=30).map(np.array),
+), unlabeled=st.sampled_from([None, -1, "?"]))
+def test_any_labels_give_a_classifier_or_a_clear_error(y, unlabeled):
+    clf = FACTORIES["DBNClassifier"](unlabeled=unlabeled)
+    try:
+        _fit("DBNClassifier", clf, GOOD, y)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    proba = clf.predict_proba(GOOD)
+    assert np.isfinite(proba).all() and np.allclose(proba.sum(1), 1.0, atol=1e-5)
+    assert set(clf.predict(GOOD)) <= set(clf.classes_)
+    assert unlabeled is None or unlabeled not in list(clf.classes_)
