@@ -135,11 +135,9 @@ class CDWorkspace:
         _kernels.momentum_update(P, velocity, self.grad, 1.0 / n, learning_rate,
                                  momentum, weight_decay, V, H)
 
-
     # Unit types: Bernoulli or noisy-rectified hidden units, Bernoulli or
     # unit-variance Gaussian visible units. The "mean" of a unit is what the
     # statistics use, a "sample" what the Gibbs chain carries on with.
-
     def _sample_hidden(self, start, stop, samples, negate, rng):
         u = self.u_hid[:stop - start]
         if self.relu_hidden:

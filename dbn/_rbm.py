@@ -771,7 +771,6 @@ def _monitor_block(source):
     return block
 
 
-
 class GaussianRBM(_BaseRBM):
     """Gaussian-Bernoulli RBM: real-valued visible units of unit variance.
 

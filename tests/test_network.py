@@ -87,6 +87,7 @@ def test_dropout_keeps_expected_fraction_and_scales():
 def test_dropout_backward_matches_finite_differences_with_fixed_mask():
     coefs, intercepts, X, T = _tiny_net("sigmoid", "softmax", 3, seed=1)
     net = FeedForward(coefs, intercepts, "sigmoid", "softmax", batch_size=7, dropout=0.5)
+
     def run():
         net.input_buffer[:] = X
         out = net.forward(7, np.random.default_rng(5), train=True)

@@ -195,7 +195,8 @@ def test_relu_hidden_units_train_and_transform_non_negative(cls):
         W, b, c = naive.rbm_parts(rbm)
         # pseudo-likelihood with the stepped-softplus free energy, by bit flipping
         Xb = (X[:4] > 0.5).astype(float)
-        F = lambda V: -V @ b - np.array([[_ssp(x) for x in row] for row in V @ W + c]).sum(1)  # noqa: E731
+        F = lambda V: (  # noqa: E731
+            -V @ b - np.array([[_ssp(x) for x in row] for row in V @ W + c]).sum(1))
         expected = np.zeros(4)
         for i in range(X.shape[1]):
             flipped = Xb.copy()
