@@ -31,7 +31,13 @@ from ._data import (
     validate_held_out,
     validate_rows,
 )
-from ._network import FeedForward, batch_loss, glorot_uniform, predict_block
+from ._network import (
+    FeedForward,
+    batch_loss,
+    glorot_uniform,
+    log_probabilities,
+    predict_block,
+)
 from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._random import make_generator
 from ._rbm import BernoulliRBM, GaussianRBM
@@ -670,14 +676,16 @@ class _BaseDBNNet(BaseEstimator):
 
     # ----------------------------------------------------------- inference
 
-    def _forward(self, X):
+    def _forward(self, X, output_activation=None):
+        """Network output; ``output_activation='identity'`` gives the logits."""
+        output_activation = output_activation or self.out_activation_
         check_is_fitted(self)
         source = validate_rows(self, X, reset=False)
         dtype = np.float64 if source.dtype == np.float64 else np.float32
         out = np.empty((source.n_rows, self.n_outputs_), dtype=dtype)
         for start, stop, block in iter_blocks(source):
             out[start:stop] = predict_block(block, self.coefs_, self.intercepts_,
-                                            self._hidden_activation, self.out_activation_,
+                                            self._hidden_activation, output_activation,
                                             dtype)
         return out
 
@@ -966,9 +974,21 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         return out
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        """Logarithm of :meth:`predict_proba`, computed from the logits.
+
+        Finite even where a probability underflows to 0 (``log(0)`` would
+        be ``-inf``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return log_probabilities(self._forward(X, "identity"), self.out_activation_)
 
     def predict(self, X):
         """Most probable class of each row.

@@ -7,7 +7,7 @@ estimators, labels or data formats.
 """
 
 import numpy as np
-from scipy.special import expit, softmax
+from scipy.special import expit, logsumexp, softmax
 
 from . import _nn_kernels as K
 
@@ -141,6 +141,19 @@ _INFERENCE = {
     "identity": lambda Z: Z,
     "softmax": lambda Z: softmax(Z, axis=1),
 }
+
+
+def log_probabilities(logits, output_activation):
+    """Log class probabilities from the output layer's pre-activations.
+
+    Computed from the logits rather than as ``log(probabilities)``, so they
+    stay finite (e.g. -1e4) where the probabilities underflow to 0.
+    """
+    if output_activation == "sigmoid":
+        z = logits[:, 0]
+        # log(1 - sigmoid(z)) = -softplus(z), log(sigmoid(z)) = -softplus(-z)
+        return np.column_stack([-np.logaddexp(0, z), -np.logaddexp(0, -z)])
+    return logits - logsumexp(logits, axis=1, keepdims=True)
 
 
 def predict_block(block, coefs, intercepts, hidden_activation, output_activation, dtype):
