@@ -678,8 +678,8 @@ class _BaseDBNNet(BaseEstimator):
 
     def _forward(self, X, output_activation=None):
         """Network output; ``output_activation='identity'`` gives the logits."""
-        output_activation = output_activation or self.out_activation_
         check_is_fitted(self)
+        output_activation = output_activation or self.out_activation_
         source = validate_rows(self, X, reset=False)
         dtype = np.float64 if source.dtype == np.float64 else np.float32
         out = np.empty((source.n_rows, self.n_outputs_), dtype=dtype)
