@@ -1,0 +1,72 @@
+"""A given random_state gives identical weights: across runs, BLAS thread counts
+and joblib workers (see docs/determinism.md for where this cannot hold)."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+from threadpoolctl import threadpool_limits
+
+from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, GaussianRBM
+
+from .state import same_state
+
+RNG = np.random.default_rng(0)
+# Large enough that BLAS splits its products over threads.
+X = RNG.random((1200, 300))
+y = (X[:, :10].sum(1) > 5).astype(int) + (X[:, 10:20].sum(1) > 5)
+
+MODELS = [
+    BernoulliRBM(128, n_iter=2, persistent=True, random_state=0),
+    BernoulliRBM(128, n_iter=2, hidden_units="relu", learning_rate=0.01, random_state=0),
+    GaussianRBM(64, n_iter=2, learn_variance=True, random_state=0),
+    DBN((128, 32), pretrain_epochs=1, random_state=0),
+    DBNClassifier((128, 32), pretrain_epochs=1, max_iter=3, dropout=0.2, random_state=0),
+    DBNRegressor((64,), pretrain_epochs=1, max_iter=3, random_state=0),
+]
+IDS = [type(m).__name__ for m in MODELS]
+
+
+def _fit(est, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if isinstance(est, DBNRegressor):
+            return est.fit(X, y * 1.5, **kw)
+        return est.fit(X, y, **kw) if hasattr(est, "predict") else est.fit(X, **kw)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_same_seed_same_weights_any_thread_count(model):
+    reference = _fit(clone(model))
+    for threads in (1, 2):
+        with threadpool_limits(threads):
+            again = _fit(clone(model))
+        diff = same_state(reference, again, ignore=("epoch_time",))
+        assert diff is None, f"{threads} BLAS thread(s): {diff}"
+    other = _fit(clone(model).set_params(random_state=1))
+    assert same_state(reference, other, ignore=("epoch_time",)) is not None
+
+
+def test_random_state_instances_are_reproducible_too():
+    a = _fit(BernoulliRBM(16, n_iter=1, random_state=np.random.RandomState(3)))
+    b = _fit(BernoulliRBM(16, n_iter=1, random_state=np.random.RandomState(3)))
+    np.testing.assert_array_equal(a.components_, b.components_)
+
+
+def test_grid_search_gives_the_same_results_with_parallel_workers():
+    grid = {"learning_rate_init": [0.05, 0.1]}
+    est = DBNClassifier((16,), pretrain_epochs=1, max_iter=3, random_state=0)
+    results = []
+    for n_jobs in (1, 2):
+        search = GridSearchCV(est, grid, cv=2, n_jobs=n_jobs)
+        _fit(search)
+        results.append(search)
+    serial, parallel = results
+    np.testing.assert_array_equal(serial.cv_results_["mean_test_score"],
+                                  parallel.cv_results_["mean_test_score"])
+    for a, b in zip(serial.best_estimator_.coefs_, parallel.best_estimator_.coefs_,
+                    strict=True):
+        np.testing.assert_array_equal(a, b)
