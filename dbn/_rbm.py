@@ -494,7 +494,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         bias = self.intercept_hidden_.astype(dtype)
         out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
         for start, stop, block in iter_blocks(source):
-            out[start:stop] = block @ weights
+            # In the requested precision: float32 features of float64 data are
+            # then the same as those of its float32 copy (and twice as fast).
+            out[start:stop] = block.astype(dtype, copy=False) @ weights
         out += bias
         if self.hidden_units == "relu":
             return np.maximum(out, 0, out=out)

@@ -50,6 +50,33 @@ def test_same_seed_same_weights_any_thread_count(model):
     assert same_state(reference, other, ignore=("epoch_time",)) is not None
 
 
+@pytest.mark.parametrize("model", [MODELS[0], MODELS[2], MODELS[4]], ids=IDS[:1] + IDS[2:5:2])
+def test_float32_float64_and_csr_inputs_train_identically(model):
+    import scipy.sparse as sp
+
+    # Values exactly representable in float32, so all three hold the same data.
+    data = (X[:300] * (X[:300] > 0.6)).astype(np.float32).astype(np.float64)
+    labels = y[:300]
+    fits = []
+    for variant in (data, data.astype(np.float32), sp.csr_matrix(data)):
+        est = clone(model)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fits.append(est.fit(variant, labels) if hasattr(est, "predict")
+                        else est.fit(variant))
+    dense64, dense32, csr = fits
+    diff = same_state(dense64, dense32, ignore=("epoch_time",))
+    assert diff is None, diff
+    if isinstance(model, DBNClassifier):
+        # Between layers, sparse rows are multiplied by scipy, dense ones by
+        # BLAS: the same sums in another order, equal up to float32 rounding.
+        for a, b in zip(dense64.coefs_, csr.coefs_, strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-4)
+    else:
+        diff = same_state(dense64, csr, ignore=("epoch_time",))
+        assert diff is None, diff
+
+
 def test_random_state_instances_are_reproducible_too():
     a = _fit(BernoulliRBM(16, n_iter=1, random_state=np.random.RandomState(3)))
     b = _fit(BernoulliRBM(16, n_iter=1, random_state=np.random.RandomState(3)))
