@@ -276,7 +276,70 @@ class _Decoder:
             if not _ATTRIBUTE_NAME.match(key) or key.startswith("__") or hasattr(cls, key):
                 self.fail(f"{name} attribute name {key!r} is not allowed")
             setattr(est, key, self.decode(value))
+        problem = _inconsistency(est)
+        if problem:
+            self.fail(f"{name} {problem}")
         return est
+
+
+def _inconsistency(est):
+    """What makes a loaded estimator unusable (invalid parameters, fitted arrays
+    of the wrong kind or shape), or None. Guards against edited files."""
+    if isinstance(est, FrozenEstimator):
+        return None
+    fitted = "rbms_" if isinstance(est, DBN) else (
+        "coefs_" if isinstance(est, DBNClassifier | DBNRegressor) else "components_")
+    if fitted not in vars(est):
+        return None  # unfitted: parameters are validated by fit, as always
+    try:
+        est._validate_params()
+    except ValueError as exc:
+        return f"has an invalid parameter ({exc})"
+    n_in = vars(est).get("n_features_in_")
+    if not isinstance(n_in, int) or n_in < 1:
+        return "has no valid n_features_in_"
+    if isinstance(est, DBN):
+        rbms = est.rbms_
+        if not isinstance(rbms, list) or not rbms or not all(
+                isinstance(r, BernoulliRBM | GaussianRBM) and "components_" in vars(r)
+                for r in rbms):
+            return "rbms_ is not a list of fitted RBMs"
+        widths = [n_in] + [r.components_.shape[0] for r in rbms]
+        if [r.n_features_in_ for r in rbms] != widths[:-1]:
+            return "rbms_ do not stack (layer widths differ)"
+        return None
+    if isinstance(est, BernoulliRBM | GaussianRBM):
+        shapes = [("components_", (est.n_components, n_in)),
+                  ("intercept_hidden_", (est.n_components,)),
+                  ("intercept_visible_", (n_in,))]
+        if isinstance(est, GaussianRBM):
+            shapes.append(("sigma_", (n_in,)))
+        return _bad_array(est, shapes)
+    coefs, intercepts = vars(est).get("coefs_"), vars(est).get("intercepts_")
+    if not (isinstance(coefs, list) and isinstance(intercepts, list) and coefs
+            and len(coefs) == len(intercepts)):
+        return "coefs_ and intercepts_ are not lists of equal length"
+    n_out = vars(est).get("n_outputs_")
+    widths = [n_in] + [W.shape[1] if isinstance(W, np.ndarray) and W.ndim == 2 else -1
+                       for W in coefs]
+    if widths[-1] != n_out:
+        return "coefs_ do not end in n_outputs_ outputs"
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        problem = _bad_array(None, [(f"coefs_[{i}]", (widths[i], widths[i + 1]), W),
+                                    (f"intercepts_[{i}]", (widths[i + 1],), b)])
+        if problem:
+            return problem
+    return None
+
+
+def _bad_array(est, expected):
+    for entry in expected:
+        name, shape = entry[0], entry[1]
+        value = entry[2] if len(entry) == 3 else vars(est).get(name)
+        if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"
+                and value.shape == shape and np.isfinite(value).all()):
+            return f"{name} is not a finite float array of shape {shape}"
+    return None
 
 
 def load(path):
@@ -308,7 +371,7 @@ def load(path):
     source = repr(os.fspath(path)) if not hasattr(path, "read") else "the file object"
     try:
         zf = zipfile.ZipFile(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
         raise
     except _DAMAGE as exc:
         raise ModelFileError(

@@ -8,6 +8,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.frozen import FrozenEstimator
@@ -286,3 +288,70 @@ def test_a_pickle_inside_a_model_file_is_never_unpickled(model_bytes, tmp_path):
 def test_missing_file_is_a_file_not_found_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         dbn.load(tmp_path / "nope.dbn")
+    with pytest.raises(IsADirectoryError):
+        dbn.load(tmp_path)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["type", "value", "index", "items", "class", "params", "attributes",
+                         "shape", "state", "n_components", "x"]), inner, max_size=5),
+    max_leaves=20,
+)
+NODE_TYPES = ["int", "float", "array", "scalar", "object_array", "list", "tuple", "dict",
+              "generator", "random_state", "estimator", "pickle"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=JSON, kind=st.sampled_from(NODE_TYPES))
+def test_any_manifest_gives_an_estimator_or_a_model_file_error(model_bytes, tree, kind):
+    def edit(manifest):
+        node = dict(tree) if isinstance(tree, dict) else {"items": tree}
+        node.setdefault("type", kind)
+        manifest["estimator"]["attributes"]["components_"] = node
+        manifest["estimator"]["params"]["n_components"] = tree
+
+    try:
+        est = dbn.load(io.BytesIO(_rewrite(model_bytes, edit)))
+    except ModelFileError as exc:
+        assert "not a valid dbn model file" in str(exc)
+        return
+    assert np.isfinite(est.transform(np.full((2, 64), 0.5))).all()
+
+
+BROKEN_MODELS = [
+    ("negative n_components", lambda m: m["estimator"]["params"].update(
+        n_components={"type": "int", "value": "-2"}),
+     "invalid parameter"),
+    ("components_ a list", lambda m: m["estimator"]["attributes"].update(
+        components_={"type": "list", "items": []}), "components_ is not a finite float array"),
+    ("components_ swapped", lambda m: m["estimator"]["attributes"].update(
+        components_=m["estimator"]["attributes"]["intercept_visible_"]), "shape"),
+    ("n_features_in_ off", lambda m: m["estimator"]["attributes"].update(
+        n_features_in_={"type": "int", "value": "3"}), "shape"),
+]
+
+
+@pytest.mark.parametrize("name,edit,match", BROKEN_MODELS, ids=[c[0] for c in BROKEN_MODELS])
+def test_inconsistent_models_are_refused_at_load(model_bytes, name, edit, match):
+    with pytest.raises(ModelFileError, match=match):
+        dbn.load(io.BytesIO(_rewrite(model_bytes, edit)))
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_load_checks_every_estimator_kind(est, data):
+    # every fitted kind passes the consistency check it gets at load...
+    X, y = data
+    fitted = _fit(est, X, y)
+    buffer = io.BytesIO()
+    dbn.save(fitted, buffer)
+    assert dbn._persistence._inconsistency(dbn.load(io.BytesIO(buffer.getvalue()))) is None
+    # ...and fails it once a fitted array loses its shape
+    broken = dbn.load(io.BytesIO(buffer.getvalue()))
+    target = broken.rbms_[0] if isinstance(broken, DBN) else broken
+    if hasattr(target, "coefs_"):
+        target.coefs_[0] = target.coefs_[0][:, :-1]
+    else:
+        target.components_ = target.components_[:-1]
+    assert dbn._persistence._inconsistency(broken) is not None
