@@ -5,8 +5,8 @@ and are cached on disk.
 """
 
 from ._dbn import DBN, DBNClassifier, DBNRegressor
-from ._rbm import BernoulliRBM, GaussianRBM
 from ._persistence import load, save
+from ._rbm import BernoulliRBM, GaussianRBM
 from .exceptions import DataRangeWarning, DivergenceError, ModelFileError
 
 __version__ = "0.1.0"

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _kernels, _likelihood
+from ._atomic import atomic_fit
 from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
 from ._data import (
     check_training_range,
@@ -25,7 +26,6 @@ from ._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
-from ._atomic import atomic_fit
 from ._random import copy_generator, make_generator
 from .exceptions import DivergenceError
 

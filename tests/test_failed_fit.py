@@ -1,30 +1,24 @@
 """A failed fit leaves a fitted estimator exactly as it was; divergence is named."""
 
 import copy
-import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 
-from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, DivergenceError, GaussianRBM
-from dbn import _cd, _network
+from dbn import (
+    DBN,
+    BernoulliRBM,
+    DBNClassifier,
+    DBNRegressor,
+    DivergenceError,
+    GaussianRBM,
+    _cd,
+    _network,
+)
 
 from .state import same_state
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
-
-
-@pytest.fixture(scope="module")
-def data():
-    X, y = load_digits(return_X_y=True)
-    return X[:300] / 16.0, y[:300]
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def _fit(est, X, y):
@@ -56,8 +50,8 @@ def _interrupt_after(monkeypatch, owner, name, calls):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
-def test_bad_input_of_another_width_leaves_the_model_as_it_was(model, data):
-    X, y = data
+def test_bad_input_of_another_width_leaves_the_model_as_it_was(model, small_digits):
+    X, y = small_digits
     est = _fit(copy.deepcopy(model), X, y)
     before = copy.deepcopy(est)
     wide = np.hstack([X, X])
@@ -69,8 +63,8 @@ def test_bad_input_of_another_width_leaves_the_model_as_it_was(model, data):
 
 @pytest.mark.parametrize("stage", ["pretraining", "fine-tuning"])
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
-def test_keyboard_interrupt_leaves_the_model_as_it_was(model, stage, data, monkeypatch):
-    X, y = data
+def test_keyboard_interrupt_leaves_the_model_as_it_was(model, stage, small_digits, monkeypatch):
+    X, y = small_digits
     if stage == "fine-tuning" and not hasattr(model, "predict"):
         pytest.skip("no fine-tuning")
     est = _fit(copy.deepcopy(model), X, y)
@@ -86,8 +80,8 @@ def test_keyboard_interrupt_leaves_the_model_as_it_was(model, stage, data, monke
 
 
 @pytest.mark.parametrize("model", MODELS[:2], ids=IDS[:2])
-def test_interrupted_partial_fit_leaves_the_model_as_it_was(model, data, monkeypatch):
-    X, _ = data
+def test_interrupted_partial_fit_leaves_the_model_as_it_was(model, small_digits, monkeypatch):
+    X, _ = small_digits
     est = copy.deepcopy(model).fit(X)
     before = copy.deepcopy(est)
     _interrupt_after(monkeypatch, _cd.CDWorkspace, "step", 2)
@@ -107,8 +101,8 @@ def test_interrupted_partial_fit_leaves_the_model_as_it_was(model, data, monkeyp
     (MODELS[3], dict(learning_rate_init=1e30, pretrain_epochs=0)),
     (MODELS[4], dict(solver="sgd", learning_rate_init=1e30)),
 ], ids=["BernoulliRBM", "DBN", "DBNClassifier", "DBNRegressor"])
-def test_divergence_leaves_the_model_as_it_was(model, params, data):
-    X, y = data
+def test_divergence_leaves_the_model_as_it_was(model, params, small_digits):
+    X, y = small_digits
     est = _fit(copy.deepcopy(model), X, y).set_params(**params)
     before = copy.deepcopy(est)
     with pytest.raises(DivergenceError):
@@ -116,8 +110,8 @@ def test_divergence_leaves_the_model_as_it_was(model, params, data):
     assert same_state(est, before) is None, same_state(est, before)
 
 
-def test_pretraining_divergence_names_layer_epoch_and_learning_rate(data):
-    X, _ = data
+def test_pretraining_divergence_names_layer_epoch_and_learning_rate(small_digits):
+    X, _ = small_digits
     base = DBN((8,), pretrain_epochs=1, random_state=0).fit(X)
     from sklearn.frozen import FrozenEstimator
 
@@ -130,8 +124,8 @@ def test_pretraining_divergence_names_layer_epoch_and_learning_rate(data):
     assert "pretrain_learning_rate" in str(error) and "epoch 1" in str(error)
 
 
-def test_fine_tuning_divergence_names_layer_epoch_and_learning_rate(data):
-    X, y = data
+def test_fine_tuning_divergence_names_layer_epoch_and_learning_rate(small_digits):
+    X, y = small_digits
     reg = DBNRegressor((8,), pretrain_epochs=0, solver="sgd", learning_rate_init=1e30,
                        random_state=0)
     with pytest.raises(DivergenceError, match="fine-tuning in epoch 1") as info:
@@ -142,8 +136,8 @@ def test_fine_tuning_divergence_names_layer_epoch_and_learning_rate(data):
     assert "learning_rate_init=1e+30" in str(error)
 
 
-def test_fine_tuning_does_not_write_into_the_pretrained_estimator(data):
-    X, y = data
+def test_fine_tuning_does_not_write_into_the_pretrained_estimator(small_digits):
+    X, y = small_digits
     teacher = DBNClassifier((8,), pretrain_epochs=1, max_iter=2, random_state=0).fit(X, y)
     before = copy.deepcopy(teacher)
     DBNClassifier((8,), pretrained=teacher, max_iter=3, random_state=1).fit(X, y)

@@ -8,8 +8,15 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.special import expit
 
-from dbn import DBNClassifier, BernoulliRBM, GaussianRBM
-from dbn import _kernels, _likelihood, _network, _nn_kernels
+from dbn import (
+    BernoulliRBM,
+    DBNClassifier,
+    GaussianRBM,
+    _kernels,
+    _likelihood,
+    _network,
+    _nn_kernels,
+)
 
 from . import naive
 

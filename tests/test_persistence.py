@@ -3,15 +3,13 @@
 import io
 import json
 import pickle
-import warnings
 import zipfile
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 
@@ -27,18 +25,7 @@ from dbn import (
 
 from .state import same_state
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
-
-
-@pytest.fixture(scope="module")
-def data():
-    X, y = load_digits(return_X_y=True)
-    return X[:300] / 16.0, y[:300]
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 ESTIMATORS = [
@@ -74,8 +61,8 @@ def _round_trip(est, tmp_path):
 
 
 @pytest.mark.parametrize("est", ESTIMATORS, ids=lambda e: type(e).__name__)
-def test_round_trip_gives_identical_state_and_outputs(est, data, tmp_path):
-    X, y = data
+def test_round_trip_gives_identical_state_and_outputs(est, small_digits, tmp_path):
+    X, y = small_digits
     fitted = _fit(est, X, y)
     loaded = _round_trip(fitted, tmp_path)
     assert same_state(fitted, loaded) is None, same_state(fitted, loaded)
@@ -88,8 +75,8 @@ def test_round_trip_gives_identical_state_and_outputs(est, data, tmp_path):
 
 
 @pytest.mark.parametrize("est", ESTIMATORS[:3], ids=lambda e: type(e).__name__)
-def test_training_continues_exactly_after_a_round_trip(est, data, tmp_path):
-    X, _ = data
+def test_training_continues_exactly_after_a_round_trip(est, small_digits, tmp_path):
+    X, _ = small_digits
     fitted = est.fit(X)
     loaded = _round_trip(fitted, tmp_path)
     fitted.partial_fit(X)
@@ -107,8 +94,8 @@ def test_unfitted_estimator_round_trips(tmp_path):
         loaded.predict(np.zeros((1, 4)))
 
 
-def test_string_labels_random_state_objects_and_file_objects(data):
-    X, y = data
+def test_string_labels_random_state_objects_and_file_objects(small_digits):
+    X, y = small_digits
     labels = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven",
                        "eight", "nine"])[y]
     for classes in (labels, labels.astype(object)):
@@ -128,8 +115,8 @@ def test_string_labels_random_state_objects_and_file_objects(data):
     assert same_state(rbm, dbn.load(buffer)) is None
 
 
-def test_transfer_estimator_with_frozen_pretrained_dbn_round_trips(data, tmp_path):
-    X, y = data
+def test_transfer_estimator_with_frozen_pretrained_dbn_round_trips(small_digits, tmp_path):
+    X, y = small_digits
     base = DBN((8,), pretrain_epochs=1, random_state=0).fit(X)
     net = DBNClassifier((8, 4), pretrained=FrozenEstimator(base), frozen_layers=1,
                         pretrain_epochs=1, max_iter=2, random_state=0).fit(X, y)
@@ -149,8 +136,8 @@ def test_save_refuses_what_it_cannot_represent(tmp_path):
     assert not list(tmp_path.iterdir()), "a failed save must leave no file behind"
 
 
-def test_failed_save_leaves_an_existing_file_intact(data, tmp_path):
-    X, _ = data
+def test_failed_save_leaves_an_existing_file_intact(small_digits, tmp_path):
+    X, _ = small_digits
     path = tmp_path / "model.dbn"
     good = BernoulliRBM(4, n_iter=1, random_state=0).fit(X)
     dbn.save(good, path)
@@ -167,8 +154,8 @@ def test_failed_save_leaves_an_existing_file_intact(data, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def model_bytes(data):
-    X, _ = data
+def model_bytes(small_digits):
+    X, _ = small_digits
     buffer = io.BytesIO()
     dbn.save(BernoulliRBM(4, n_iter=1, random_state=0).fit(X), buffer)
     return buffer.getvalue()
@@ -340,9 +327,9 @@ def test_inconsistent_models_are_refused_at_load(model_bytes, name, edit, match)
 
 
 @pytest.mark.parametrize("est", ESTIMATORS, ids=lambda e: type(e).__name__)
-def test_load_checks_every_estimator_kind(est, data):
+def test_load_checks_every_estimator_kind(est, small_digits):
     # every fitted kind passes the consistency check it gets at load...
-    X, y = data
+    X, y = small_digits
     fitted = _fit(est, X, y)
     buffer = io.BytesIO()
     dbn.save(fitted, buffer)
