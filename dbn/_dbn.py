@@ -632,7 +632,7 @@ class _BaseDBNNet(BaseEstimator):
                     f"{name}: fine-tuning reached max_iter={self.max_iter} epochs without "
                     "converging; raise max_iter or use early_stopping=True.",
                     ConvergenceWarning,
-                    stacklevel=3,
+                    stacklevel=6,
                 )
         if self.early_stopping and best_params is not None:
             for p, best in zip(params, best_params, strict=True):
@@ -1143,7 +1143,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
                 "A column-vector y was passed when a 1d array was expected. Please "
                 "change the shape of y to (n_samples,), for example using ravel().",
                 _data_conversion_warning(),
-                stacklevel=4,
+                stacklevel=6,
             )
         if y.shape[0] != n_rows:
             raise ValueError(

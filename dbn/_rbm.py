@@ -174,7 +174,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         means, lo, hi = column_means_and_range(source)
         check_training_range(lo, hi, type(self).__name__)
         if self._visible_units == "bernoulli":
-            warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=4)
+            warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=6)
         if incremental:
             state = self._resume_state()
         else:

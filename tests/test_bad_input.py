@@ -359,3 +359,21 @@ def test_any_labels_give_a_classifier_or_a_clear_error(y, unlabeled):
     assert np.isfinite(proba).all() and np.allclose(proba.sum(1), 1.0, atol=1e-5)
     assert set(clf.predict(GOOD)) <= set(clf.classes_)
     assert unlabeled is None or unlabeled not in list(clf.classes_)
+
+
+def test_warnings_point_at_the_callers_line():
+    """Warnings name the user's line, not a line inside dbn or scikit-learn."""
+    from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+
+    from dbn import DataRangeWarning
+
+    cases = [
+        (DataRangeWarning, lambda: BernoulliRBM(2, n_iter=1).fit(GOOD * 2)),
+        (DataRangeWarning, lambda: BernoulliRBM(2, n_iter=1).partial_fit(GOOD * 2)),
+        (ConvergenceWarning, lambda: FACTORIES["DBNClassifier"]().fit(GOOD, LABELS)),
+        (DataConversionWarning, lambda: FACTORIES["DBNRegressor"]().fit(GOOD, LABELS[:, None])),
+    ]
+    for category, call in cases:
+        with pytest.warns(category) as record:
+            call()
+        assert {w.filename for w in record if w.category is category} == {__file__}
