@@ -24,14 +24,15 @@ EXTREMES = np.array([-1e4, -1e3, -88.8, -30.0, -1e-3, 0.0, 1e-3, 30.0, 88.8, 1e3
 
 
 def test_float32_sigmoid_kernels_saturate_without_overflow():
-    act = np.tile(EXTREMES.astype(np.float32), (2, 1))
+    extremes = np.concatenate([[-3e38, -1e30], EXTREMES, [1e30, 3e38]])
+    act = np.tile(extremes.astype(np.float32), (2, 1))
     _kernels.sigmoid_rows(act, 0, 2, act.shape[1], False)
     assert np.isfinite(act).all() and (act >= 0).all() and (act <= 1).all()
-    assert_allclose(act[0], expit(EXTREMES), atol=2e-7)
+    assert_allclose(act[0], expit(extremes), atol=2e-7)
     assert np.all(np.diff(act[0]) >= 0), "sigmoid must be monotone"
-    Z = np.tile(EXTREMES.astype(np.float32), (2, 1))
+    Z = np.tile(extremes.astype(np.float32), (2, 1))
     _nn_kernels.bias_sigmoid(Z, np.zeros(Z.shape[1], dtype=np.float32))
-    assert_allclose(Z[0], expit(EXTREMES), atol=2e-7)
+    assert_allclose(Z[0], expit(extremes), atol=2e-7)
 
 
 def test_softmax_kernel_is_finite_for_huge_logits():

@@ -5,6 +5,7 @@ import json
 import pickle
 import zipfile
 
+import joblib
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -69,9 +70,11 @@ def test_round_trip_gives_identical_state_and_outputs(est, small_digits, tmp_pat
     for a, b in zip(_outputs(fitted, X), _outputs(loaded, X), strict=True):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
-    # and pickle keeps working for scikit-learn users
+    # and pickle / joblib keep working for scikit-learn users
     unpickled = pickle.loads(pickle.dumps(fitted))
     assert same_state(fitted, unpickled) is None
+    joblib.dump(fitted, tmp_path / "model.joblib")
+    assert same_state(fitted, joblib.load(tmp_path / "model.joblib")) is None
 
 
 @pytest.mark.parametrize("est", ESTIMATORS[:3], ids=lambda e: type(e).__name__)
