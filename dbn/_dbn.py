@@ -987,8 +987,8 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        check_is_fitted(self)
-        return log_probabilities(self._forward(X, "identity"), self.out_activation_)
+        logits = self._forward(X, "identity")
+        return log_probabilities(logits, self.out_activation_)
 
     def predict(self, X):
         """Most probable class of each row.

@@ -66,20 +66,23 @@ class _Encoder:
         self.arrays = []
 
     def array(self, value, kind="array"):
-        self.arrays.append(np.ascontiguousarray(value))
+        # asarray, not ascontiguousarray: that would make 0-d arrays 1-d.
+        self.arrays.append(np.asarray(value, order="C"))
         return {"type": kind, "index": len(self.arrays) - 1}
 
     def encode(self, value, where):
+        # numpy scalars first: np.float64 and np.str_ are also float and str,
+        # and must come back as the numpy types they are.
+        if isinstance(value, np.generic):
+            if value.dtype.kind == "O":
+                return self.encode(value.item(), where)
+            return self.array(value, kind="scalar")
         if value is None or isinstance(value, bool | str):
             return value
         if isinstance(value, int):
             return {"type": "int", "value": str(value)}
         if isinstance(value, float):
             return {"type": "float", "value": repr(value)}
-        if isinstance(value, np.generic):
-            if value.dtype.kind == "O":
-                return self.encode(value.item(), where)
-            return self.array(value, kind="scalar")
         if isinstance(value, np.ndarray):
             if value.dtype.kind == "O":
                 return {

@@ -88,6 +88,17 @@ def test_training_continues_exactly_after_a_round_trip(est, small_digits, tmp_pa
     assert diff is None, diff
 
 
+def test_numpy_scalars_and_special_floats_keep_their_types(tmp_path):
+    est = BernoulliRBM(random_state=0)
+    est.extra_ = {"f64": np.float64(0.1), "f32": np.float32(-0.0), "i": np.int64(-3),
+                  "b": np.bool_(True), "s": np.str_("x"), "nan": float("nan"),
+                  "inf": -np.inf, "big": 2**70, "tuple": (1, "a", None)}
+    loaded = _round_trip(est, tmp_path)
+    assert same_state(est, loaded) is None, same_state(est, loaded)
+    for key, value in est.extra_.items():
+        assert type(loaded.extra_[key]) is type(value), key
+
+
 def test_unfitted_estimator_round_trips(tmp_path):
     est = DBNClassifier(hidden_layer_sizes=[7, 3], alpha=1e-3, random_state=5)
     loaded = _round_trip(est, tmp_path)
