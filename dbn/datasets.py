@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -15,17 +16,26 @@ def read_idx(path):
     """Read an IDX file (optionally gzip-compressed) into a numpy array."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with opener(path, "rb") as fh:
+            raw = fh.read()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ValueError(f"{path} is a damaged or truncated gzip file ({exc}).") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise ValueError(f"{path} is not an IDX file (bad magic number).")
     ndim = raw[3]
     header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{path} is truncated inside its IDX header.")
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    data = np.frombuffer(raw, dtype=_IDX_DTYPES[raw[2]], offset=header)
-    if data.size != int(np.prod(shape)):
-        raise ValueError(f"{path} is truncated: expected {shape}, found {data.size} values.")
-    return data.reshape(shape)
+    dtype = np.dtype(_IDX_DTYPES[raw[2]])
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(raw) - header != expected:
+        raise ValueError(
+            f"{path} is truncated or damaged: its header declares shape {shape} "
+            f"({expected} bytes of data) but it holds {len(raw) - header} bytes."
+        )
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
 
 
 def load_fashion_mnist(directory=None):
