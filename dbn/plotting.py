@@ -5,7 +5,10 @@ pyplot, so no window opens and nothing depends on a display; save it with
 ``fig.savefig("filters.png")``.
 """
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 
 def _figure(**kwargs):
@@ -55,6 +58,10 @@ def image_grid(rows, image_shape=None, n_cols=10, title=None, cmap="gray", scale
     rows = np.asarray(rows, dtype=np.float64)
     if rows.ndim != 2 or len(rows) == 0:
         raise ValueError(f"rows must be a non-empty 2-D array; got shape {rows.shape}.")
+    if scale not in ("each", "shared"):
+        raise ValueError(f"scale must be 'each' or 'shared'; got {scale!r}.")
+    if not isinstance(n_cols, Integral) or n_cols < 1:
+        raise ValueError(f"n_cols must be a positive integer; got {n_cols!r}.")
     shape = _image_shape(rows.shape[1], image_shape)
     n = len(rows)
     n_cols = max(1, min(n_cols, n))
@@ -72,7 +79,26 @@ def image_grid(rows, image_shape=None, n_cols=10, title=None, cmap="gray", scale
 
 
 def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
-    """The first ``n_filters`` rows of ``rbm.components_`` (one image per hidden unit)."""
+    """The first ``n_filters`` rows of ``rbm.components_`` (one image per hidden unit).
+
+    ``rbm`` is a fitted BernoulliRBM or GaussianRBM, or a DBN estimator (its
+    first layer's filters are shown).
+    """
+    from ._dbn import DBN, DBNClassifier, DBNRegressor
+    from ._rbm import _BaseRBM
+
+    if isinstance(rbm, DBN | DBNClassifier | DBNRegressor):
+        check_is_fitted(rbm)
+        if not getattr(rbm, "rbms_", None):
+            raise ValueError(f"{type(rbm).__name__} was not pretrained; it has no RBM "
+                             "filters (its first layer is rbm.coefs_[0]).")
+        rbm = rbm.rbms_[0]
+    if not isinstance(rbm, _BaseRBM):
+        raise TypeError(f"plot_filters needs a fitted RBM or DBN estimator; got "
+                        f"{type(rbm).__name__}.")
+    check_is_fitted(rbm)
+    if not isinstance(n_filters, Integral) or n_filters < 1:
+        raise ValueError(f"n_filters must be a positive integer; got {n_filters!r}.")
     return image_grid(rbm.components_[:n_filters], image_shape, n_cols,
                       title=f"{type(rbm).__name__} filters", cmap="RdBu_r")
 

@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
 
 from dbn import DBN, BernoulliRBM, DBNClassifier
 from dbn.plotting import image_grid, plot_filters, plot_samples, plot_training
@@ -46,3 +47,32 @@ def test_image_grid_checks_shapes():
         image_grid(np.zeros((2, 10)), image_shape=(3, 3))
     fig = image_grid(np.zeros((3, 10)), image_shape=(2, 5))
     assert len(fig.axes) == 3
+
+
+def test_plot_filters_of_a_dbn_shows_its_first_layer(digits):
+    X, _ = digits
+    dbn_model = DBN((9, 4), pretrain_epochs=1, random_state=0).fit(X)
+    fig = plot_filters(dbn_model)
+    assert len(fig.axes) == 9
+    _png(fig)
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: plot_filters(BernoulliRBM()), NotFittedError, "not fitted"),
+    (lambda: plot_filters(DBN()), NotFittedError, "not fitted"),
+    (lambda: plot_filters("rbm"), TypeError, "fitted RBM or DBN"),
+    (lambda: plot_filters(_tiny_rbm(), n_filters=0), ValueError, "n_filters"),
+    (lambda: image_grid(np.ones((3, 4)), n_cols=0), ValueError, "n_cols"),
+    (lambda: image_grid(np.ones((3, 4)), scale="log"), ValueError, "scale"),
+    (lambda: image_grid(np.ones((3, 5))), ValueError, "square"),
+    (lambda: image_grid(np.ones(4)), ValueError, "2-D"),
+    (lambda: plot_training(DBN()), ValueError, "no training history"),
+], ids=["unfitted rbm", "unfitted dbn", "not an rbm", "n_filters", "n_cols", "scale",
+        "not square", "1-D", "no history"])
+def test_plot_bad_input_is_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def _tiny_rbm():
+    return BernoulliRBM(4, n_iter=1, random_state=0).fit(np.random.default_rng(0).random((8, 16)))
