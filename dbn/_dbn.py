@@ -915,6 +915,11 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             raise ValueError(
                 f"X and y have inconsistent numbers of samples: {n_rows} and {len(y)}."
             )
+        if y.dtype == object and any(v is None for v in y):
+            raise ValueError(
+                f"y contains None (first at row {next(i for i, v in enumerate(y) if v is None)})"
+                "; give unlabeled rows a label value and pass it as unlabeled= (e.g. -1)."
+            )
         if self.unlabeled is not None:
             labeled_mask = ~_equals(y, self.unlabeled)
             if not labeled_mask.any():

@@ -167,6 +167,8 @@ LABEL_CASES = [
     ("None", "DBNClassifier", None, "requires y"),
     ("None", "DBNRegressor", None, "requires y"),
     ("one class", "DBNClassifier", np.zeros(30), "at least 2 classes"),
+    ("None labels", "DBNClassifier", np.array([None, "a", "b"] * 10, dtype=object),
+     "y contains None .*row 0.*unlabeled="),
     ("continuous", "DBNClassifier", np.linspace(0, 1, 30), "continuous"),
     ("2-D", "DBNClassifier", np.c_[LABELS, LABELS], "1d array"),
     ("strings", "DBNRegressor", np.array(list("abc") * 10), "string to float"),
