@@ -1155,6 +1155,15 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
                 f"X and y have inconsistent numbers of samples: {n_rows} and {y.shape[0]}."
             )
         Y = y.reshape(n_rows, -1)
+        # Predictions come from a float32 output layer with the target scale
+        # folded in: leave headroom below float32's maximum (3.4e38).
+        limit = 1e34
+        if np.abs(Y).max() > limit:
+            raise ValueError(
+                f"y has values of magnitude {np.abs(Y).max():.3g}, too large for the "
+                f"float32 output layer of {type(self).__name__} (limit {limit:g}). "
+                "Rescale y (e.g. with sklearn.compose.TransformedTargetRegressor)."
+            )
         mean = Y.mean(axis=0)
         scale = Y.std(axis=0)
         scale[scale == 0] = 1.0

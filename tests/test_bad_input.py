@@ -164,6 +164,10 @@ LABEL_CASES = [
     ("NaN", "DBNClassifier", np.where(LABELS == 1, np.nan, LABELS), "NaN"),
     ("NaN", "DBNRegressor", np.where(LABELS == 1, np.nan, LABELS), "NaN"),
     ("inf", "DBNRegressor", np.where(LABELS == 1, np.inf, LABELS), "infinity"),
+    ("beyond float32", "DBNRegressor", np.where(LABELS == 1, -1e300, LABELS),
+     "too large for the float32 output layer"),
+    ("near float32's limit", "DBNRegressor", np.where(LABELS == 1, -3.4e38, 3.4e38),
+     "too large for the float32 output layer"),
     ("None", "DBNClassifier", None, "requires y"),
     ("None", "DBNRegressor", None, "requires y"),
     ("one class", "DBNClassifier", np.zeros(30), "at least 2 classes"),
@@ -342,6 +346,20 @@ def test_any_shape_and_dtype_gives_a_model_or_a_clear_error(name, X):
         return
     assert X.ndim == 2 and X.dtype.kind != "c"
     assert _finite_outputs(name, est, X.astype(np.float64))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(y=arrays(np.float64, st.sampled_from([(30,), (30, 1), (30, 2)]),
+                elements=FLOATS | st.sampled_from([1e34, -1e34, 3.4e38, -3.4e38])))
+def test_any_targets_give_a_finite_regressor_or_a_clear_error(y):
+    reg = FACTORIES["DBNRegressor"]()
+    try:
+        _fit("DBNRegressor", reg, GOOD, y)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    assert np.isfinite(reg.predict(GOOD)).all()
+    assert np.isfinite(reg.predict(GOOD.astype(np.float32))).all()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
