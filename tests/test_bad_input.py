@@ -381,6 +381,7 @@ def test_any_labels_give_a_classifier_or_a_clear_error(y, unlabeled):
     assert unlabeled is None or unlabeled not in list(clf.classes_)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_warnings_point_at_the_callers_line():
     """Warnings name the user's line, not a line inside dbn or scikit-learn."""
     from sklearn.exceptions import ConvergenceWarning, DataConversionWarning

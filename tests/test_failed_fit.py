@@ -18,7 +18,10 @@ from dbn import (
 
 from .state import same_state
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    pytest.mark.filterwarnings("ignore::dbn.DataRangeWarning"),
+]
 
 
 def _fit(est, X, y):

@@ -10,6 +10,8 @@ from sklearn.exceptions import NotFittedError
 from dbn import DBN, BernoulliRBM, DBNClassifier
 from dbn.plotting import image_grid, plot_filters, plot_samples, plot_training
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _png(fig):
     buf = io.BytesIO()

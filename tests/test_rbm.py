@@ -297,6 +297,7 @@ def test_weight_decay_shrinks_weights(digits):
     assert decayed < 0.8 * plain
 
 
+@pytest.mark.filterwarnings("ignore::dbn.DataRangeWarning")
 def test_divergence_raises_clear_error_and_keeps_previous_model(digits):
     X, _ = digits
     rbm = BernoulliRBM(n_components=8, n_iter=1, random_state=0).fit(X)

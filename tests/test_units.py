@@ -12,6 +12,8 @@ from dbn._cd import CDWorkspace, pack_params
 
 from . import naive
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def gaussian_free_energy(V, W, b, c):
     diff = V - b
