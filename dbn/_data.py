@@ -57,8 +57,18 @@ def validate_rows(estimator, X, *, reset):
         reset=reset,
     )
     if sp.issparse(X):
-        return CSRRows(X)
+        return CSRRows(_check_csr_structure(X, "X"))
     return DenseRows(X)
+
+
+def _check_csr_structure(X, input_name):
+    """scipy builds CSR matrices without bounds-checking their indices; the
+    Numba gather would then read and write out of bounds. Check them all."""
+    try:
+        X.check_format(full_check=True)
+    except ValueError as exc:
+        raise ValueError(f"{input_name} is a malformed CSR matrix: {exc}") from None
+    return X
 
 
 def validate_held_out(estimator, X_val):
@@ -72,7 +82,9 @@ def validate_held_out(estimator, X_val):
             f"X_val has {X_val.shape[1]} features, but X has "
             f"{estimator.n_features_in_}; held-out rows must have the columns of X."
         )
-    return CSRRows(X_val) if sp.issparse(X_val) else DenseRows(X_val)
+    if sp.issparse(X_val):
+        return CSRRows(_check_csr_structure(X_val, "X_val"))
+    return DenseRows(X_val)
 
 
 def check_training_range(lo, hi, estimator_name):
@@ -188,6 +200,13 @@ class LazyRows(DenseRows):
 
     def block(self, start, stop):
         block = np.asarray(self.X[start:stop])
+        # The Numba gathers trust shapes; a slice that disagrees with the
+        # declared shape must not reach them.
+        if block.shape != (stop - start, self.n_features):
+            raise ValueError(
+                f"X[{start}:{stop}] has shape {block.shape}, but X declares shape "
+                f"{(self.n_rows, self.n_features)}."
+            )
         if block.dtype.kind not in "f":
             block = block.astype(np.float32)
         if not np.isfinite(block).all():

@@ -398,3 +398,51 @@ def test_warnings_point_at_the_callers_line():
         with pytest.warns(category) as record:
             call()
         assert {w.filename for w in record if w.category is category} == {__file__}
+
+
+# ------------------------- malformed containers that would reach Numba unchecked
+
+
+def _malformed_csr(indices, indptr):
+    """A CSR matrix whose arrays were set after construction (scipy does not
+    bounds-check them then)."""
+    M = sp.csr_matrix((len(indptr) - 1, 5))
+    M.data = np.ones(len(indices))
+    M.indices = np.asarray(indices, dtype=np.int32)
+    M.indptr = np.asarray(indptr, dtype=np.int32)
+    return M
+
+
+MALFORMED_CSR = [
+    ("index past the last column", _malformed_csr([0, 1, 7], [0, 2, 3]), "indices must be <"),
+    ("negative index", _malformed_csr([0, -1, 2], [0, 2, 3]), "indices must be >= 0"),
+    ("decreasing indptr", _malformed_csr([0, 1, 2], [0, 3, 2]), "non-decreasing"),
+    ("indptr past the data", _malformed_csr([0, 1], [0, 2, 9]), "index pointer"),
+]
+
+
+@pytest.mark.parametrize("case", MALFORMED_CSR, ids=[c[0] for c in MALFORMED_CSR])
+@pytest.mark.parametrize("name", FACTORIES)
+def test_malformed_csr_is_refused_before_any_kernel_reads_it(fitted, name, case):
+    _, M, match = case
+    with pytest.raises(ValueError, match="malformed CSR matrix: .*" + match):
+        _fit(name, FACTORIES[name](), M, LABELS[:2])
+    method = METHODS[name][0]
+    with pytest.raises(ValueError, match="malformed CSR"):
+        _call(fitted[name], method, M)
+
+
+class _LyingArray:
+    """An array-like whose slices disagree with the shape it declares."""
+
+    shape = (30, 5)
+    dtype = np.dtype(np.float64)
+
+    def __getitem__(self, key):
+        return np.ones((key.stop - key.start, 9))
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_lazy_array_with_a_false_shape_is_refused(name):
+    with pytest.raises(ValueError, match=r"has shape \(30, 9\), but X declares shape"):
+        _fit(name, FACTORIES[name](), _LyingArray())
