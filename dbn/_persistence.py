@@ -312,11 +312,21 @@ def _inconsistency(est):
             return "rbms_ do not stack (layer widths differ)"
         return None
     if isinstance(est, BernoulliRBM | GaussianRBM):
-        shapes = [("components_", (est.n_components, n_in)),
-                  ("intercept_hidden_", (est.n_components,)),
+        H = est.n_components
+        shapes = [("components_", (H, n_in)),
+                  ("intercept_hidden_", (H,)),
                   ("intercept_visible_", (n_in,))]
         if isinstance(est, GaussianRBM):
             shapes.append(("sigma_", (n_in,)))
+        # Training state that partial_fit hands to the Numba kernels.
+        optional = [("_velocity", (n_in + 1, H + 1)), ("_hidden_mean", (H,)),
+                    ("_base_visible_bias", (n_in,)), ("_log_variance_velocity", (n_in,)),
+                    ("_chains", (est.batch_size, H + 1))]
+        shapes += [(name, shape) for name, shape in optional
+                   if vars(est).get(name) is not None]
+        rng = vars(est).get("_rng")
+        if rng is not None and not isinstance(rng, np.random.Generator):
+            return "_rng is not a numpy Generator"
         return _bad_array(est, shapes)
     coefs, intercepts = vars(est).get("coefs_"), vars(est).get("intercepts_")
     if not (isinstance(coefs, list) and isinstance(intercepts, list) and coefs

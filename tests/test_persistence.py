@@ -331,6 +331,10 @@ BROKEN_MODELS = [
         components_=m["estimator"]["attributes"]["intercept_visible_"]), "shape"),
     ("n_features_in_ off", lambda m: m["estimator"]["attributes"].update(
         n_features_in_={"type": "int", "value": "3"}), "shape"),
+    ("velocity swapped", lambda m: m["estimator"]["attributes"].update(
+        _velocity=m["estimator"]["attributes"]["components_"]), "_velocity"),
+    ("rng not a generator", lambda m: m["estimator"]["attributes"].update(
+        _rng={"type": "int", "value": "3"}), "_rng"),
 ]
 
 
