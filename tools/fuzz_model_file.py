@@ -13,7 +13,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
 from sklearn.datasets import load_digits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
