@@ -130,11 +130,12 @@ class _Pretrainer:
         )
 
     def fit_stack(self, source, sizes, seeds, start_layer=0, data=None, n_epochs=None,
-                  X_val=None):
+                  X_val=None, stacklevel=2):
         """Train RBMs for ``sizes[start_layer:]``, bottom up.
 
         ``data`` is the input of layer ``start_layer`` (the row source itself
-        for layer 0, else the float32 features of the layer below).
+        for layer 0, else the float32 features of the layer below). Warnings
+        of the RBMs are re-issued ``stacklevel`` frames up, at the user's call.
         """
         e = self.est
         n_epochs = e.pretrain_epochs if n_epochs is None else n_epochs
@@ -148,8 +149,12 @@ class _Pretrainer:
                       f"{fan_in} -> {sizes[layer]} units, {n_epochs} epochs", flush=True)
             rbm = self.rbm(layer, sizes[layer], seeds[layer], n_epochs)
             try:
-                rbm.fit(layer_input.X,
-                        X_val=None if X_val is None else getattr(X_val, "X", X_val))
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    rbm.fit(layer_input.X,
+                            X_val=None if X_val is None else getattr(X_val, "X", X_val))
+                for w in caught:
+                    warnings.warn(w.message, w.category, stacklevel=stacklevel)
             except DivergenceError as exc:
                 raise DivergenceError(
                     f"{name} diverged while pretraining layer {layer + 1} of "
@@ -274,7 +279,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if X_val is not None:
             X_val = validate_held_out(self, X_val)
         self.rbms_ = _Pretrainer(self, source.n_rows).fit_stack(
-            source, sizes, _seeds(rng, len(sizes)), X_val=X_val
+            source, sizes, _seeds(rng, len(sizes)), X_val=X_val,
+            stacklevel=5,  # fit_stack, fit, _fit_context, atomic_fit, caller
         )
         return self
 
@@ -469,7 +475,8 @@ class _BaseDBNNet(BaseEstimator):
             if transferred:
                 data = self._forward_hidden(source, coefs, intercepts)
             new = _Pretrainer(self, source.n_rows).fit_stack(
-                source, sizes, seeds, start_layer=len(transferred), data=data
+                source, sizes, seeds, start_layer=len(transferred), data=data,
+                stacklevel=7,  # ..., _initial_layers, _fit, fit, _fit_context, atomic_fit
             )
             rbms.extend(new)
             for rbm in new:
