@@ -87,7 +87,7 @@ def validate_held_out(estimator, X_val):
     return DenseRows(X_val)
 
 
-def check_training_range(lo, hi, estimator_name):
+def _check_training_range(lo, hi, estimator_name):
     """Training runs in float32: refuse values that float32 cannot hold.
 
     Also catches NaN or infinity in lazily read data, which is only seen here.
@@ -221,6 +221,14 @@ def iter_blocks(source, chunk_rows=CHUNK_ROWS):
     for start in range(0, source.n_rows, chunk_rows):
         stop = min(start + chunk_rows, source.n_rows)
         yield start, stop, source.block(start, stop)
+
+
+def training_statistics(source, estimator_name):
+    """Column means and the global min and max of data about to be trained on,
+    after refusing values that training in float32 cannot hold."""
+    means, lo, hi = column_means_and_range(source)
+    _check_training_range(lo, hi, estimator_name)
+    return means, lo, hi
 
 
 def column_means_and_range(source):

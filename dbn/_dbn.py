@@ -25,9 +25,8 @@ from . import _kernels, _likelihood
 from ._atomic import atomic_fit
 from ._data import (
     DenseRows,
-    check_training_range,
-    column_means_and_range,
     iter_blocks,
+    training_statistics,
     validate_held_out,
     validate_rows,
 )
@@ -273,8 +272,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         sizes = _layer_sizes(self.hidden_layer_sizes)
         source = validate_rows(self, X, reset=True)
-        _, lo, hi = column_means_and_range(source)
-        check_training_range(lo, hi, type(self).__name__)
+        training_statistics(source, type(self).__name__)
         rng = make_generator(self.random_state)
         if X_val is not None:
             X_val = validate_held_out(self, X_val)
@@ -439,8 +437,7 @@ class _BaseDBNNet(BaseEstimator):
             )
         source = validate_rows(self, X, reset=True)
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
-        _, lo, hi = column_means_and_range(source)
-        check_training_range(lo, hi, type(self).__name__)
+        training_statistics(source, type(self).__name__)
         rng = make_generator(self.random_state)
         layer_seeds = _seeds(rng, len(sizes))
         coefs, intercepts, rbms = self._initial_layers(source, sizes, layer_seeds, rng)

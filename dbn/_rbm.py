@@ -19,9 +19,8 @@ from . import _kernels, _likelihood
 from ._atomic import atomic_fit
 from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
 from ._data import (
-    check_training_range,
-    column_means_and_range,
     iter_blocks,
+    training_statistics,
     validate_held_out,
     validate_rows,
     warn_if_outside_unit_interval,
@@ -171,8 +170,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         held_out = None
         if X_val is not None:
             held_out = _monitor_block(validate_held_out(self, X_val))
-        means, lo, hi = column_means_and_range(source)
-        check_training_range(lo, hi, type(self).__name__)
+        means, lo, hi = training_statistics(source, type(self).__name__)
         if self._visible_units == "bernoulli":
             warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=6)
         if incremental:
