@@ -1,5 +1,6 @@
-"""A given random_state gives identical weights: across runs, BLAS thread counts
-and joblib workers (see docs/determinism.md for where this cannot hold)."""
+"""A given random_state gives identical weights across runs with the same BLAS
+thread count and across joblib workers, and weights equal up to float32
+rounding across thread counts (docs/determinism.md says why and how close)."""
 
 import warnings
 
@@ -38,16 +39,33 @@ def _fit(est, **kw):
         return est.fit(X, y, **kw) if hasattr(est, "predict") else est.fit(X, **kw)
 
 
+# Measured 2026-11-29 across 1 and 2 threads: 0 with OpenBLAS's SkylakeX
+# kernels, up to 9e-6 with its Haswell kernels (which split inner sums by
+# thread). The tolerance leaves a factor of 10 and is what docs/determinism.md
+# promises for these short fits.
+THREAD_ATOL = 1e-4
+
+
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
-def test_same_seed_same_weights_any_thread_count(model):
-    reference = _fit(clone(model))
-    for threads in (1, 2):
-        with threadpool_limits(threads):
-            again = _fit(clone(model))
-        diff = same_state(reference, again, ignore=("epoch_time",))
-        assert diff is None, f"{threads} BLAS thread(s): {diff}"
+@pytest.mark.parametrize("threads", [1, 2])
+def test_same_seed_same_thread_count_same_weights(model, threads):
+    with threadpool_limits(threads):
+        first = _fit(clone(model))
+        again = _fit(clone(model))
+    diff = same_state(first, again, ignore=("epoch_time",))
+    assert diff is None, f"{threads} BLAS thread(s): {diff}"
     other = _fit(clone(model).set_params(random_state=1))
-    assert same_state(reference, other, ignore=("epoch_time",)) is not None
+    assert same_state(first, other, ignore=("epoch_time",), atol=THREAD_ATOL) is not None
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_thread_counts_agree_up_to_float32_rounding(model):
+    with threadpool_limits(1):
+        one = _fit(clone(model))
+    with threadpool_limits(2):
+        two = _fit(clone(model))
+    diff = same_state(one, two, ignore=("epoch_time",), atol=THREAD_ATOL)
+    assert diff is None, diff
 
 
 @pytest.mark.parametrize("model", [MODELS[0], MODELS[2], MODELS[4]], ids=IDS[:1] + IDS[2:5:2])
