@@ -43,17 +43,20 @@ def is_lazy_array(X):
 def validate_rows(estimator, X, *, reset):
     """Validate ``X`` like scikit-learn does and wrap it in a row source.
 
-    Floating input keeps its dtype (float32 or float64, no copy); any other
-    numeric input becomes float32, the training precision, so no float64 copy
+    Floating arrays keep their dtype (float32 or float64, no copy); other
+    numeric arrays become float32, the training precision, so no float64 copy
     of the data is ever made here.
     """
     if is_lazy_array(X):
         return _validate_lazy(estimator, X, reset=reset)
+    # Lists and other array-likes without a dtype become float64, as numpy
+    # would make them: the same values as a float64 array, so the same model.
+    typed = isinstance(X, np.ndarray) or sp.issparse(X)
     X = validate_data(
         estimator,
         X,
         accept_sparse="csr",
-        dtype=[np.float32, np.float64],
+        dtype=[np.float32, np.float64] if typed else [np.float64, np.float32],
         reset=reset,
     )
     if sp.issparse(X):
@@ -250,9 +253,18 @@ def column_means_and_range(source):
     return total / source.n_rows, lo, hi
 
 
+def in_unit_interval(lo, hi):
+    """Whether data ranging over [lo, hi] lie in [0, 1], up to rounding.
+
+    MinMaxScaler's output can reach 1.0000000000000002; that is [0, 1] data.
+    """
+    slack = 1e-6
+    return lo >= -slack and hi <= 1.0 + slack
+
+
 def warn_if_outside_unit_interval(lo, hi, estimator_name, stacklevel=3):
     """Bernoulli visible units model values in [0, 1]; say so when data leave it."""
-    if lo < 0.0 or hi > 1.0:
+    if not in_unit_interval(lo, hi):
         warnings.warn(
             f"{estimator_name} has Bernoulli visible units, which expect values in "
             f"[0, 1], but X ranges over [{lo:.4g}, {hi:.4g}]. Scale the features "

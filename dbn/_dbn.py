@@ -25,6 +25,7 @@ from . import _kernels, _likelihood
 from ._atomic import atomic_fit
 from ._data import (
     DenseRows,
+    in_unit_interval,
     iter_blocks,
     training_statistics,
     validate_held_out,
@@ -45,7 +46,7 @@ from .exceptions import DivergenceError
 _PRETRAIN_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
     "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
-    "visible_units": [StrOptions({"bernoulli", "gaussian"})],
+    "visible_units": [StrOptions({"auto", "bernoulli", "gaussian"})],
     "hidden_units": [StrOptions({"bernoulli", "relu"})],
     "pretrain_learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
     "pretrain_batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -85,6 +86,13 @@ def auto_batch_size(batch_size, n_rows):
     return int(batch_size)
 
 
+def resolve_visible_units(visible_units, lo, hi):
+    """'auto': Bernoulli units for data in [0, 1], Gaussian ones for any other range."""
+    if visible_units != "auto":
+        return visible_units
+    return "bernoulli" if in_unit_interval(lo, hi) else "gaussian"
+
+
 def _seeds(rng, n):
     return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
 
@@ -98,15 +106,17 @@ def _hidden_float32(rbm, X):
 class _Pretrainer:
     """Greedy layerwise pretraining of a stack of RBMs (shared by all estimators)."""
 
-    def __init__(self, estimator, n_rows):
+    def __init__(self, estimator, n_rows, visible_units):
         self.est = estimator
         self.batch_size = auto_batch_size(estimator.pretrain_batch_size, n_rows)
+        self.visible_units = visible_units
 
     def rbm(self, layer, n_components, seed, n_epochs):
         """The RBM of ``layer``: its visible units are the data's (layer 0) or
         the layer below's (binary for sigmoid units, real for rectified ones)."""
         e = self.est
-        gaussian = e.visible_units == "gaussian" if layer == 0 else e.hidden_units == "relu"
+        gaussian = (self.visible_units == "gaussian" if layer == 0
+                    else e.hidden_units == "relu")
         learning_rate = e.pretrain_learning_rate
         if learning_rate == "auto":
             # Gaussian visible and rectified hidden units each want ~10x
@@ -184,10 +194,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     ----------
     hidden_layer_sizes : int or tuple of int, default=(256, 256)
         Hidden units of each RBM, bottom first.
-    visible_units : {'bernoulli', 'gaussian'}, default='bernoulli'
+    visible_units : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Units of the first layer's visible layer: 'bernoulli' for data in
         [0, 1], 'gaussian' (unit variance) for standardised real-valued data.
-        Upper layers see the layer below.
+        'auto' picks 'bernoulli' when the training data lie in [0, 1] and
+        'gaussian' otherwise. Upper layers see the layer below.
     hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
         Binary (sigmoid) or noisy rectified hidden units in every RBM; the
         fine-tuned net then uses sigmoid or ReLU layers.
@@ -226,7 +237,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self,
         hidden_layer_sizes=(256, 256),
         *,
-        visible_units="bernoulli",
+        visible_units="auto",
         hidden_units="bernoulli",
         pretrain_epochs=20,
         pretrain_learning_rate="auto",
@@ -272,11 +283,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         sizes = _layer_sizes(self.hidden_layer_sizes)
         source = validate_rows(self, X, reset=True)
-        training_statistics(source, type(self).__name__)
+        _, lo, hi = training_statistics(source, type(self).__name__)
+        visible_units = resolve_visible_units(self.visible_units, lo, hi)
         rng = make_generator(self.random_state)
         if X_val is not None:
             X_val = validate_held_out(self, X_val)
-        self.rbms_ = _Pretrainer(self, source.n_rows).fit_stack(
+        self.rbms_ = _Pretrainer(self, source.n_rows, visible_units).fit_stack(
             source, sizes, _seeds(rng, len(sizes)), X_val=X_val,
             stacklevel=5,  # fit_stack, fit, _fit_context, atomic_fit, caller
         )
@@ -345,8 +357,9 @@ class _BaseDBNNet(BaseEstimator):
         **_PRETRAIN_CONSTRAINTS,
         "pretrained": "no_validation",
         "frozen_layers": [Interval(Integral, 0, None, closed="left")],
-        "solver": [StrOptions({"sgd", "adam"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "solver": [StrOptions({"auto", "sgd", "adam"})],
+        "learning_rate_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -369,7 +382,7 @@ class _BaseDBNNet(BaseEstimator):
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        visible_units="bernoulli",
+        visible_units="auto",
         hidden_units="bernoulli",
         pretrain_epochs=20,
         pretrain_learning_rate="auto",
@@ -380,8 +393,9 @@ class _BaseDBNNet(BaseEstimator):
         pretrain_weight_decay=1e-4,
         pretrained=None,
         frozen_layers=0,
-        solver="sgd",
-        learning_rate_init=0.1,
+        solver="auto",
+        learning_rate_init="auto",
+        learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
         batch_size="auto",
@@ -411,6 +425,7 @@ class _BaseDBNNet(BaseEstimator):
         self.frozen_layers = frozen_layers
         self.solver = solver
         self.learning_rate_init = learning_rate_init
+        self.learning_rate = learning_rate
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
         self.batch_size = batch_size
@@ -437,16 +452,20 @@ class _BaseDBNNet(BaseEstimator):
             )
         source = validate_rows(self, X, reset=True)
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
-        training_statistics(source, type(self).__name__)
+        _, lo, hi = training_statistics(source, type(self).__name__)
+        visible_units = resolve_visible_units(self.visible_units, lo, hi)
         rng = make_generator(self.random_state)
         layer_seeds = _seeds(rng, len(sizes))
-        coefs, intercepts, rbms = self._initial_layers(source, sizes, layer_seeds, rng)
+        coefs, intercepts, rbms = self._initial_layers(source, sizes, layer_seeds, rng,
+                                                       visible_units)
         W_out, b_out = glorot_uniform(
             sizes[-1], targets.shape[1], self._output_activation_for(targets), rng
         )
         coefs.append(W_out)
         intercepts.append(b_out)
-        result = self._fine_tune(source, targets, labeled, coefs, intercepts, rng)
+        pretrained_start = any(rbm is not None for rbm in rbms) or self.pretrained is not None
+        result = self._fine_tune(source, targets, labeled, coefs, intercepts, rng,
+                                 pretrained_start, self._loss_weights(fitted_targets))
         # Only now, with everything computed, does the estimator change.
         for key, value in fitted_targets.items():
             setattr(self, key, value)
@@ -460,18 +479,25 @@ class _BaseDBNNet(BaseEstimator):
             setattr(self, key, value)
         return self
 
-    def _initial_layers(self, source, sizes, seeds, rng):
-        """Hidden layers from ``pretrained``, greedy pretraining, or Glorot."""
+    def _initial_layers(self, source, sizes, seeds, rng, visible_units):
+        """Hidden layers from ``pretrained``, greedy pretraining, or Glorot.
+
+        Also returns the RBM behind each hidden layer (None for a layer that
+        starts from Glorot's initialisation), aligned with the layers.
+        """
         transferred = self._pretrained_layers(source.n_features, sizes)
         coefs = [W for W, _ in transferred]
         intercepts = [b for _, b in transferred]
-        rbms = copy.deepcopy(self._pretrained_rbms()) if transferred else []
+        rbms = []
+        if transferred:
+            theirs = copy.deepcopy(self._pretrained_rbms())
+            rbms = (theirs + [None] * len(transferred))[: len(transferred)]
         rest = len(sizes) - len(transferred)
         if rest and self.pretrain_epochs > 0:
             data = None
             if transferred:
                 data = self._forward_hidden(source, coefs, intercepts)
-            new = _Pretrainer(self, source.n_rows).fit_stack(
+            new = _Pretrainer(self, source.n_rows, visible_units).fit_stack(
                 source, sizes, seeds, start_layer=len(transferred), data=data,
                 stacklevel=7,  # ..., _initial_layers, _fit, fit, _fit_context, atomic_fit
             )
@@ -485,6 +511,7 @@ class _BaseDBNNet(BaseEstimator):
                 W, b = glorot_uniform(fan_in, size, self._hidden_activation, rng)
                 coefs.append(W)
                 intercepts.append(b)
+                rbms.append(None)
                 fan_in = size
         return coefs, intercepts, rbms
 
@@ -556,81 +583,115 @@ class _BaseDBNNet(BaseEstimator):
             out.append(A)
         return np.concatenate(out)
 
-    def _make_optimizer(self, params):
-        if self.solver == "adam":
-            return AdamOptimizer(params, learning_rate=self.learning_rate_init)
-        return SGDOptimizer(params, learning_rate=self.learning_rate_init,
-                            momentum=self.momentum, nesterov=self.nesterovs_momentum)
+    def _solver_and_rate(self, pretrained_start):
+        """The solver and learning rate that 'auto' stands for.
 
-    def _fine_tune(self, source, targets, labeled, coefs, intercepts, rng):
-        """Backprop through the unrolled net; returns the fitted monitors."""
+        SGD at 0.1 (Hinton & Salakhutdinov's fine-tuning) suits a classifier
+        whose hidden layers start pretrained; from Glorot's initialisation a
+        deep sigmoid net trained that way can saturate and stay at chance on
+        small data, so it gets scikit-learn's Adam at 1e-3 instead.
+        """
+        solver = self.solver
+        if solver == "auto":
+            solver = "sgd" if pretrained_start and self._is_classifier_net else "adam"
+        rate = self.learning_rate_init
+        if rate == "auto":
+            rate = 0.1 if solver == "sgd" else 1e-3
+        return solver, float(rate)
+
+    def _fine_tune(self, source, targets, labeled, coefs, intercepts, rng,
+                   pretrained_start, loss_weights=None):
+        """Backprop through the unrolled net; returns the fitted monitors.
+
+        The loss that stops training (and lowers the learning rate with
+        ``learning_rate='adaptive'``) is the one optimised; ``loss_weights``
+        only change the units in which ``loss_curve_`` reports it.
+        """
         name = type(self).__name__
         train_rows, val_rows = self._split(labeled, targets, rng)
         n_train = len(train_rows)
         B = min(auto_batch_size(self.batch_size, n_train), n_train)
+        n_batches = -(-n_train // B)
         out_act = self._output_activation_for(targets)
+        solver, rate = self._solver_and_rate(pretrained_start)
         net = FeedForward(coefs, intercepts, self._hidden_activation, out_act, B,
                           self.dropout, self.input_dropout)
         params = [*coefs, *intercepts]
         L = len(coefs)
         trainable = [layer >= self.frozen_layers for layer in range(L)] * 2
         grads = [*net.coef_grads, *net.intercept_grads]
-        optimizer = self._make_optimizer(params)
+        if solver == "adam":
+            optimizer = AdamOptimizer(params, learning_rate=rate)
+        else:
+            optimizer = SGDOptimizer(params, learning_rate=rate, momentum=self.momentum,
+                                     nesterov=self.nesterovs_momentum)
         target_buf = np.empty((B, targets.shape[1]), dtype=np.float32)
+        # scikit-learn's MLP convention: each step adds alpha * W / (batch
+        # rows) to the gradient, so each batch's loss holds
+        # 0.5 * alpha * ||W||^2 / (batch rows); an epoch's mean over rows then
+        # holds that term once per batch. Frozen layers are not optimised and
+        # carry no penalty.
+        penalised = [W for layer, W in enumerate(coefs) if layer >= self.frozen_layers]
+        report_scale = 1.0 if loss_weights is None else float(np.mean(loss_weights))
 
+        stopper = _PlateauStopper(self.tol, self.n_iter_no_change,
+                                  adaptive=self.learning_rate == "adaptive")
         loss_curve, val_scores, epoch_times = [], [], []
-        best_loss, best_score, best_params = np.inf, -np.inf, None
-        no_improvement = 0
+        best_score, best_params = -np.inf, None
         n_iter = 0
         if self.verbose:
-            print(f"[{name}] fine-tuning {n_train} rows, up to {self.max_iter} epochs",
-                  flush=True)
+            print(f"[{name}] fine-tuning {n_train} rows with {solver} at learning rate "
+                  f"{rate:g}, up to {self.max_iter} epochs", flush=True)
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(self.max_iter):
                 start = time.perf_counter()
-                total = 0.0
+                total, reported = 0.0, 0.0
                 for rows in source.batches(B, rng, self.shuffle, rows=train_rows):
                     n = rows.shape[0]
                     source.read(rows, net.input_buffer)
                     _kernels.gather_dense(targets, rows, target_buf)
                     output = net.forward(n, rng, train=True)
                     total += batch_loss(output, target_buf[:n], out_act) * n
+                    if loss_weights is not None:
+                        reported += batch_loss(output, target_buf[:n], out_act,
+                                               loss_weights) * n
                     net.backward(n, target_buf[:n], self.frozen_layers)
-                    l2 = self.alpha / n
-                    optimizer.update(grads, [l2] * L + [0.0] * L, trainable)
+                    optimizer.update(grads, [self.alpha / n] * L + [0.0] * L, trainable)
                 n_iter = epoch + 1
-                penalty = 0.5 * self.alpha * sum(float(np.sum(W * W)) for W in coefs)
-                loss = total / n_train + penalty / n_train
+                penalty = 0.5 * self.alpha * n_batches / n_train * sum(
+                    float(np.sum(W * W)) for W in penalised)
+                loss = total / n_train + penalty
                 if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in params):
-                    raise _fine_tuning_divergence(name, n_iter, coefs, intercepts,
-                                                  self.learning_rate_init)
-                loss_curve.append(loss)
-                message = f"[{name}] epoch {n_iter}: loss {loss:.5f}"
+                    raise _fine_tuning_divergence(name, n_iter, coefs, intercepts, rate)
+                if loss_weights is None:
+                    loss_curve.append(loss)
+                else:
+                    loss_curve.append(reported / n_train + report_scale * penalty)
+                message = f"[{name}] epoch {n_iter}: loss {loss_curve[-1]:.5f}"
                 if self.early_stopping:
                     score = self._validation_score(source, val_rows, targets, coefs,
                                                    intercepts, out_act)
                     val_scores.append(score)
                     message += f", validation score {score:.5f}"
-                    if score > best_score + self.tol:
-                        no_improvement = 0
-                    else:
-                        no_improvement += 1
                     if score > best_score:
                         best_score = score
                         best_params = [p.copy() for p in params]
+                    action = stopper.update(-score)
                 else:
-                    if loss > best_loss - self.tol:
-                        no_improvement += 1
-                    else:
-                        no_improvement = 0
-                best_loss = min(best_loss, loss)
+                    action = stopper.update(loss)
                 epoch_times.append(time.perf_counter() - start)
                 if self.verbose:
                     left = (self.max_iter - n_iter) * float(np.mean(epoch_times[-5:]))
                     print(f"{message}, {epoch_times[-1]:.2f} s, at most ~{left:.0f} s left",
                           flush=True)
-                if no_improvement >= self.n_iter_no_change:
+                if action == "stop":
                     break
+                if action == "lower":
+                    optimizer.learning_rate /= _PlateauStopper.FACTOR
+                    if self.verbose:
+                        print(f"[{name}] no improvement in {self.n_iter_no_change} epochs: "
+                              f"learning rate lowered to {optimizer.learning_rate:g}",
+                              flush=True)
             else:
                 warnings.warn(
                     f"{name}: fine-tuning reached max_iter={self.max_iter} epochs without "
@@ -644,11 +705,14 @@ class _BaseDBNNet(BaseEstimator):
         return {
             "loss_curve_": loss_curve,
             "loss_": loss_curve[-1],
-            "best_loss_": None if self.early_stopping else best_loss,
+            "best_loss_": None if self.early_stopping else float(np.min(loss_curve)),
             "validation_scores_": val_scores if self.early_stopping else None,
             "best_validation_score_": best_score if self.early_stopping else None,
             "n_iter_": n_iter,
         }
+
+    def _loss_weights(self, fitted_targets):
+        return None
 
     def _split(self, labeled, targets, rng):
         if not self.early_stopping:
@@ -699,16 +763,55 @@ class _BaseDBNNet(BaseEstimator):
         return tags
 
 
+
+class _PlateauStopper:
+    """When to lower the learning rate or stop, from a value to minimise.
+
+    ``n_iter_no_change`` epochs without an improvement of at least ``tol``
+    over the best value so far count as a plateau. With ``adaptive``, the
+    first ``MAX_LOWERINGS`` plateaus lower the learning rate (by ``FACTOR``,
+    as scikit-learn's ``learning_rate='adaptive'``) and the next one stops;
+    otherwise the first plateau stops.
+    """
+
+    FACTOR = 5.0
+    MAX_LOWERINGS = 3
+
+    def __init__(self, tol, n_iter_no_change, adaptive):
+        self.tol = tol
+        self.patience = n_iter_no_change
+        self.adaptive = adaptive
+        self.best = np.inf
+        self.waited = 0
+        self.lowerings = 0
+
+    def update(self, value):
+        """Returns 'continue', 'lower' or 'stop'."""
+        if value < self.best - self.tol:
+            self.waited = 0
+        else:
+            self.waited += 1
+        self.best = min(self.best, value)
+        if self.waited < self.patience:
+            return "continue"
+        self.waited = 0
+        if self.adaptive and self.lowerings < self.MAX_LOWERINGS:
+            self.lowerings += 1
+            return "lower"
+        return "stop"
+
 _NET_DOC = """
     Parameters
     ----------
     hidden_layer_sizes : int or tuple of int, default=(500, 500)
         Hidden units per layer, bottom first; each hidden layer is pretrained
         as an RBM.
-    visible_units : {{'bernoulli', 'gaussian'}}, default='bernoulli'
+    visible_units : {{'auto', 'bernoulli', 'gaussian'}}, default='auto'
         Units of the first layer's visible layer: 'bernoulli' for data in
         [0, 1], 'gaussian' (unit variance) for standardised real-valued data.
-        Upper layers see the layer below.
+        'auto' picks 'bernoulli' when the training data lie in [0, 1] and
+        'gaussian' otherwise (standardise such data first). Upper layers see
+        the layer below.
     hidden_units : {{'bernoulli', 'relu'}}, default='bernoulli'
         Binary (sigmoid) or noisy rectified hidden units in every RBM; the
         fine-tuned net then uses sigmoid or ReLU layers.
@@ -736,9 +839,15 @@ _NET_DOC = """
     frozen_layers : int, default=0
         The bottom ``frozen_layers`` hidden layers keep their (pretrained)
         weights during fine-tuning.
-    solver : {{'sgd', 'adam'}}, default='{solver}'
-        'sgd' is momentum SGD (Nesterov's by default).
-    learning_rate_init : float, default={lr}
+    solver : {{'auto', 'sgd', 'adam'}}, default='{solver}'
+        'sgd' is momentum SGD (Nesterov's by default). {solver_doc}
+    learning_rate_init : float or 'auto', default='auto'
+        'auto' is 0.1 for 'sgd' and 0.001 for 'adam'.
+    learning_rate : {{'constant', 'adaptive'}}, default='adaptive'
+        'adaptive' divides the learning rate by 5 when the training loss (or
+        the validation score with ``early_stopping``) has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs, up to 3 times; the next such
+        plateau stops training. 'constant' stops at the first plateau.
     momentum : float, default=0.9
     nesterovs_momentum : bool, default=True
     batch_size : int or 'auto', default='auto'
@@ -795,7 +904,12 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     it into a sigmoid MLP with a softmax output layer (one logistic unit for
     two classes) and fine-tunes the whole net on the labeled rows.
 """
-        + _NET_DOC.format(solver="sgd", lr=0.1, dropout=0.2)
+        + _NET_DOC.format(
+            solver="auto", dropout=0.2,
+            solver_doc="'auto' is 'sgd' when the hidden layers start pretrained\n"
+            "        (Hinton & Salakhutdinov's fine-tuning) and 'adam' when they start from\n"
+            "        random init (``pretrain_epochs=0``), where SGD at 0.1 can saturate a\n"
+            "        deep sigmoid net on small data.")
         + """    unlabeled : scalar or None, default=None
         Target value that marks a row as unlabeled: such rows are used for
         pretraining only, never for fine-tuning or as a class.
@@ -829,7 +943,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        visible_units="bernoulli",
+        visible_units="auto",
         hidden_units="bernoulli",
         pretrain_epochs=20,
         pretrain_learning_rate="auto",
@@ -840,8 +954,9 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         pretrain_weight_decay=1e-4,
         pretrained=None,
         frozen_layers=0,
-        solver="sgd",
-        learning_rate_init=0.1,
+        solver="auto",
+        learning_rate_init="auto",
+        learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
         batch_size="auto",
@@ -873,6 +988,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             frozen_layers=frozen_layers,
             solver=solver,
             learning_rate_init=learning_rate_init,
+            learning_rate=learning_rate,
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
             batch_size=batch_size,
@@ -1045,7 +1161,9 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     are standardised internally (and the scaling folded back into the output
     layer), so their units do not change what learning rate works.
 """
-        + _NET_DOC.format(solver="adam", lr=0.001, dropout=0.0)
+        + _NET_DOC.format(solver="adam", dropout=0.0,
+                          solver_doc="'auto' is 'adam' (SGD at 0.1 can diverge on an\n"
+                          "        identity output).")
         + """
     Attributes
     ----------
@@ -1059,7 +1177,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        visible_units="bernoulli",
+        visible_units="auto",
         hidden_units="bernoulli",
         pretrain_epochs=20,
         pretrain_learning_rate="auto",
@@ -1071,7 +1189,8 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         pretrained=None,
         frozen_layers=0,
         solver="adam",
-        learning_rate_init=1e-3,
+        learning_rate_init="auto",
+        learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
         batch_size="auto",
@@ -1102,6 +1221,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             frozen_layers=frozen_layers,
             solver=solver,
             learning_rate_init=learning_rate_init,
+            learning_rate=learning_rate,
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
             batch_size=batch_size,

@@ -124,15 +124,22 @@ class FeedForward:
                     backward(below, self.acts[layer][:n])
 
 
-def batch_loss(output, target, output_activation):
-    """Mean loss over the rows of a block (cross-entropy or half squared error)."""
+def batch_loss(output, target, output_activation, weights=None):
+    """Mean loss over the rows of a block (cross-entropy or half squared error).
+
+    ``weights`` (one per output column) weight the squared errors of an
+    identity output, e.g. to report a loss in the targets' original units.
+    """
     eps = np.finfo(output.dtype).eps
     if output_activation == "softmax":
         return float(-np.sum(target * np.log(np.maximum(output, eps))) / len(output))
     if output_activation == "sigmoid":
         p = np.clip(output, eps, 1 - eps)
         return float(-np.sum(target * np.log(p) + (1 - target) * np.log1p(-p)) / len(output))
-    return float(0.5 * np.sum((output - target) ** 2) / len(output))
+    squared = (output - target) ** 2
+    if weights is not None:
+        squared *= weights
+    return float(0.5 * np.sum(squared) / len(output))
 
 
 _INFERENCE = {

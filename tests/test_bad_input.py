@@ -391,8 +391,10 @@ def test_warnings_point_at_the_callers_line():
     cases = [
         (DataRangeWarning, lambda: BernoulliRBM(2, n_iter=1).fit(GOOD * 2)),
         (DataRangeWarning, lambda: BernoulliRBM(2, n_iter=1).partial_fit(GOOD * 2)),
-        (DataRangeWarning, lambda: FACTORIES["DBN"]().fit(GOOD * 2)),
-        (DataRangeWarning, lambda: FACTORIES["DBNClassifier"]().fit(GOOD * 2, LABELS)),
+        (DataRangeWarning,
+         lambda: FACTORIES["DBN"](visible_units="bernoulli").fit(GOOD * 2)),
+        (DataRangeWarning, lambda: FACTORIES["DBNClassifier"](
+            visible_units="bernoulli").fit(GOOD * 2, LABELS)),
         (ConvergenceWarning, lambda: FACTORIES["DBNClassifier"]().fit(GOOD, LABELS)),
         (DataConversionWarning, lambda: FACTORIES["DBNRegressor"]().fit(GOOD, LABELS[:, None])),
     ]

@@ -41,3 +41,16 @@ def _quiet_range_warning():
 @parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "check",
+    ["check_regressors_train", "check_regressor_data_not_an_array",
+     "check_regressors_int", "check_fit_idempotent"],
+)
+def test_default_regressor_passes_the_training_checks(check):
+    """DBNRegressor() with every default (a (500, 500) net) learns scikit-learn's
+    standardised regression data set (R^2 > 0.5) and trains alike on lists."""
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("DBNRegressor", DBNRegressor())

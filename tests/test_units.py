@@ -1,13 +1,15 @@
 """Gaussian visible units and rectified hidden units: sampling, energies, gradients."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_breast_cancer
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from dbn import BernoulliRBM, GaussianRBM, _kernels
+from dbn import BernoulliRBM, DataRangeWarning, GaussianRBM, _kernels
 from dbn._cd import CDWorkspace, pack_params
 
 from . import naive
@@ -251,7 +253,23 @@ def test_bernoulli_warning_suggests_gaussian_units():
 
     X = StandardScaler().fit_transform(load_breast_cancer().data)
     with pytest.warns(DataRangeWarning, match="visible_units='gaussian'"):
-        DBNClassifier((8,), pretrain_epochs=1, max_iter=2).fit(X, load_breast_cancer().target)
+        DBNClassifier((8,), visible_units="bernoulli", pretrain_epochs=1,
+                      max_iter=2).fit(X, load_breast_cancer().target)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_auto_visible_units_follow_the_data_range():
+    from dbn import DBN, DBNClassifier
+
+    data = load_breast_cancer()
+    X = StandardScaler().fit_transform(data.data)
+    unit = MinMaxScaler().fit_transform(data.data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataRangeWarning)
+        assert isinstance(DBN((4,), pretrain_epochs=1).fit(X).rbms_[0], GaussianRBM)
+        clf = DBNClassifier((4,), pretrain_epochs=1, max_iter=2).fit(X, data.target)
+    assert isinstance(clf.rbms_[0], GaussianRBM)
+    assert type(DBN((4,), pretrain_epochs=1).fit(unit).rbms_[0]) is BernoulliRBM
 
 
 def test_pretrained_hidden_units_must_match():
