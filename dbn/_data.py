@@ -195,11 +195,22 @@ class LazyRows(DenseRows):
         # Contiguous, so that monitoring reads one slice.
         return np.arange(n, dtype=np.int64)
 
+    # Rows closer than this share one slice: reading a few unneeded rows costs
+    # less than another call into h5py or zarr.
+    MAX_GAP = 64
+
     def read(self, rows, out):
-        # One slice covering the rows (they are sorted and usually contiguous).
-        first = int(rows.min())
-        block = self.block(first, int(rows.max()) + 1)
-        _kernels.gather_dense(block, rows - first, out)
+        # ``rows`` are sorted (see batches). One slice per cluster of nearby
+        # rows: scattered rows, such as the few labeled ones of a large
+        # unlabeled set, cost the rows they hold, not the span between them.
+        cuts = [*(np.flatnonzero(np.diff(rows) > self.MAX_GAP) + 1), len(rows)]
+        start = 0
+        for stop in cuts:
+            part = rows[start:stop]
+            first = int(part[0])
+            block = self.block(first, int(part[-1]) + 1)
+            _kernels.gather_dense(block, part - first, out[start:stop])
+            start = stop
 
     def block(self, start, stop):
         block = np.asarray(self.X[start:stop])

@@ -224,7 +224,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    rbms_ : list of BernoulliRBM
+    rbms_ : list of BernoulliRBM or GaussianRBM
         The fitted RBMs, bottom first.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -873,12 +873,18 @@ _NET_DOC = """
 """
 
 _NET_ATTRS = """
-    rbms_ : list of BernoulliRBM
-        The RBMs that initialised the hidden layers (empty without pretraining).
+    rbms_ : list of (BernoulliRBM, GaussianRBM or None)
+        One entry per hidden layer: the RBM that initialised it (pretrained
+        here or taken from ``pretrained``), or None where the layer started
+        from Glorot's random initialisation.
     coefs_ : list of ndarray of shape (fan_in, fan_out), float32
     intercepts_ : list of ndarray of shape (fan_out,), float32
     loss_curve_ : list of float
-        Training loss per fine-tuning epoch (including the L2 term).
+        Training loss per fine-tuning epoch, including the L2 term as the
+        updates apply it (``0.5 * alpha * ||W||^2`` per batch, as scikit-learn's
+        MLP reports it; frozen layers excluded). DBNRegressor reports half the
+        mean squared error over rows and targets in the targets' own units, as
+        MLPRegressor does (it trains on standardised targets).
     loss_ : float
     best_loss_ : float or None
         None with early stopping.
@@ -1298,6 +1304,13 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     @staticmethod
     def _output_activation_for(targets):
         return "identity"
+
+    def _loss_weights(self, fitted_targets):
+        # Training runs on standardised targets; loss_curve_ is reported as
+        # MLPRegressor reports it: half the mean squared error over rows and
+        # targets, in the targets' own units.
+        scale = fitted_targets["_y_scale"]
+        return (scale**2 / len(scale)).astype(np.float32)
 
     def _score_outputs(self, out, targets):
         # R^2 on the standardised targets (the scaling does not change it).

@@ -89,9 +89,9 @@ def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
 
     if isinstance(rbm, DBN | DBNClassifier | DBNRegressor):
         check_is_fitted(rbm)
-        if not getattr(rbm, "rbms_", None):
-            raise ValueError(f"{type(rbm).__name__} was not pretrained; it has no RBM "
-                             "filters (its first layer is rbm.coefs_[0]).")
+        if not getattr(rbm, "rbms_", None) or rbm.rbms_[0] is None:
+            raise ValueError(f"{type(rbm).__name__}'s first layer was not pretrained; it "
+                             "has no RBM filters (its first layer is rbm.coefs_[0]).")
         rbm = rbm.rbms_[0]
     if not isinstance(rbm, _BaseRBM):
         raise TypeError(f"plot_filters needs a fitted RBM or DBN estimator; got "

@@ -1,7 +1,54 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules.
+
+Tests that assert a learning result (an accuracy, an R^2, a likelihood) take
+the ``learning_seed`` fixture and check through ``learning_check``. By default
+they run with seed 0; ``pytest --learning-seeds 8 --record-metrics m.jsonl``
+runs them with seeds 0-7 and writes every measured value, which
+``python tools/summarize_test_metrics.py m.jsonl`` turns into the table of
+minimum, mean and threshold that each threshold was set from.
+"""
+
+import json
 
 import pytest
 from sklearn.datasets import load_digits
+
+
+def pytest_addoption(parser):
+    parser.addoption("--learning-seeds", type=int, default=1,
+                     help="run learning-result tests with seeds 0..N-1 (default 1)")
+    parser.addoption("--record-metrics", default=None, metavar="PATH",
+                     help="append each learning-result test's measured value to PATH "
+                          "(JSON lines)")
+
+
+def pytest_generate_tests(metafunc):
+    if "learning_seed" in metafunc.fixturenames:
+        n = metafunc.config.getoption("learning_seeds")
+        metafunc.parametrize("learning_seed", range(n), ids=[f"seed{s}" for s in range(n)])
+
+
+@pytest.fixture
+def learning_check(request):
+    """``check(name, value, above=None, below=None)``: assert a measured value
+    against its threshold, recording it first with ``--record-metrics``."""
+    path = request.config.getoption("record_metrics")
+
+    def check(name, value, above=None, below=None):
+        value = float(value)
+        if path:
+            test = request.node.originalname or request.node.name
+            seed = request.node.callspec.params.get("learning_seed") \
+                if hasattr(request.node, "callspec") else None
+            with open(path, "a") as f:
+                f.write(json.dumps({"test": test, "metric": name, "seed": seed,
+                                    "value": value, "above": above, "below": below}) + "\n")
+        if above is not None:
+            assert value > above, f"{name} = {value:.5g}, not above {above}"
+        if below is not None:
+            assert value < below, f"{name} = {value:.5g}, not below {below}"
+
+    return check
 
 
 @pytest.fixture(scope="session")

@@ -351,7 +351,9 @@ def test_load_checks_every_estimator_kind(est, small_digits):
     fitted = _fit(est, X, y)
     buffer = io.BytesIO()
     dbn.save(fitted, buffer)
-    assert dbn._persistence._inconsistency(dbn.load(io.BytesIO(buffer.getvalue()))) is None
+    loaded = dbn.load(io.BytesIO(buffer.getvalue()))
+    assert same_state(fitted, loaded) is None
+    assert dbn._persistence._inconsistency(loaded) is None
     # ...and fails it once a fitted array loses its shape
     broken = dbn.load(io.BytesIO(buffer.getvalue()))
     target = broken.rbms_[0] if isinstance(broken, DBN) else broken

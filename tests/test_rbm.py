@@ -181,11 +181,14 @@ class SliceOnly:
         self.shape = X.shape
         self.dtype = X.dtype
         self.reads = 0
+        self.rows_read = 0
 
     def __getitem__(self, key):
         assert isinstance(key, slice), "only contiguous slices may be read"
         self.reads += 1
-        return self._X[key]
+        block = self._X[key]
+        self.rows_read += len(block)
+        return block
 
 
 def test_lazy_array_like_is_read_in_slices(digits):
@@ -199,6 +202,23 @@ def test_lazy_array_like_is_read_in_slices(digits):
         bad = X.copy()
         bad[5, 3] = np.nan
         BernoulliRBM(n_iter=1).fit(SliceOnly(bad))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_scattered_labeled_rows_of_a_lazy_array_are_read_alone():
+    from dbn import DBNClassifier
+
+    X = np.random.default_rng(0).random((20000, 8))
+    y = np.full(len(X), -1)
+    labeled = np.arange(0, 20000, 1000)  # 20 rows, 1,000 apart
+    y[labeled] = np.arange(20) % 2
+    lazy = SliceOnly(X)
+    clf = DBNClassifier((4,), pretrain_epochs=0, max_iter=5, unlabeled=-1,
+                        random_state=0).fit(lazy, y)
+    # Validation reads every row once; 5 epochs over the labeled rows read
+    # just those 20 rows each, where one slice per batch read ~19,000.
+    assert lazy.rows_read <= len(X) + 5 * len(labeled)
+    assert_allclose(clf.predict_proba(X[labeled]), clf.predict_proba(lazy)[labeled])
 
 
 def test_integer_input_becomes_float32_not_float64():
@@ -313,11 +333,15 @@ def test_divergence_raises_clear_error_and_keeps_previous_model(digits):
 def test_pipeline_gridsearch_clone_pickle(digits):
     X, y = digits
     pipe = make_pipeline(
-        BernoulliRBM(n_iter=3, random_state=0), LogisticRegression(max_iter=300)
+        BernoulliRBM(n_iter=30, random_state=0), LogisticRegression(max_iter=300)
     )
-    grid = GridSearchCV(pipe, {"bernoullirbm__n_components": [8, 16]}, cv=2)
+    grid = GridSearchCV(pipe, {"bernoullirbm__n_components": [16, 32]}, cv=2)
     grid.fit(X[:400], y[:400])
-    assert grid.best_params_["bernoullirbm__n_components"] in (8, 16)
+    # both candidates fitted and scored (a failed fit leaves NaN), and the refit
+    # pipeline carries the winning number of components
+    assert np.all(grid.cv_results_["mean_test_score"] > 0.5), grid.cv_results_
+    best = grid.best_params_["bernoullirbm__n_components"]
+    assert grid.best_estimator_[0].components_.shape == (best, X.shape[1])
     rbm = grid.best_estimator_[0]
     copy = pickle.loads(pickle.dumps(rbm))
     assert_array_equal(copy.transform(X), rbm.transform(X))

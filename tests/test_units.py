@@ -394,19 +394,19 @@ def test_learned_variances_let_samples_match_the_data_spread():
     assert sample_std(fixed)[0] > 0.8
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_dbn_unrolls_learned_variance_layer_exactly():
-    from dbn import DBNClassifier
+    from dbn import DBN, DBNClassifier
 
-    X = StandardScaler().fit_transform(load_breast_cancer().data)
-    y = load_breast_cancer().target
-    clf = DBNClassifier((8,), visible_units="gaussian", pretrain_epochs=3, max_iter=1,
-                        frozen_layers=1, random_state=0)
-    clf.set_params(pretrain_learning_rate=0.01)
-    from dbn import DBN
-
-    dbn = DBN((8,), visible_units="gaussian", pretrain_epochs=3, random_state=0).fit(X)
-    assert dbn.rbms_[0].sigma_.shape == (30,)
-    clf.fit(X, y)
-    rbm = clf.rbms_[0]
+    data = load_breast_cancer()
+    # Standardised, then spread unevenly: the learned noise levels move far from 1.
+    X = StandardScaler().fit_transform(data.data) * np.linspace(0.3, 3.0, 30)
+    rbm = GaussianRBM(8, learn_variance=True, n_iter=20, learning_rate=0.01,
+                      random_state=0).fit(X)
+    assert np.ptp(rbm.sigma_) > 0.5, rbm.sigma_
+    source = DBN((8,), visible_units="gaussian", pretrain_epochs=1, random_state=0).fit(X)
+    source.rbms_ = [rbm]
+    clf = DBNClassifier((8,), pretrained=source, frozen_layers=1, max_iter=1,
+                        random_state=0).fit(X, data.target)
     hidden = naive.sigmoid(X @ clf.coefs_[0] + clf.intercepts_[0])
     assert_allclose(hidden, rbm.transform(X), rtol=1e-4, atol=1e-6)
