@@ -32,27 +32,31 @@ def test_exact_log_partition_matches_brute_force(trained):
 
 @pytest.mark.parametrize("params", [dict(), dict(cd_steps=5), dict(persistent=True,
                                                                    learning_rate=0.05)])
-def test_ais_is_within_a_tenth_of_a_nat_of_exact(bars, params):
-    rbm = BernoulliRBM(n_components=8, n_iter=40, batch_size=14, random_state=1,
-                       **params).fit(bars)
+def test_ais_is_within_a_tenth_of_a_nat_of_exact(bars, params, learning_seed,
+                                                 learning_check):
+    rbm = BernoulliRBM(n_components=8, n_iter=40, batch_size=14,
+                       random_state=learning_seed + 1, **params).fit(bars)
     exact = rbm.log_partition("exact")
-    estimate, std = rbm.log_partition("ais", n_chains=200, n_betas=3000, random_state=0,
-                                      return_std=True)
-    assert abs(estimate - exact) < 0.1, (estimate, exact, std)
-    assert 0 <= std < 0.1
+    estimate, std = rbm.log_partition("ais", n_chains=200, n_betas=3000,
+                                      random_state=learning_seed, return_std=True)
+    learning_check("|AIS - exact log Z| (nats)", abs(estimate - exact), below=0.1)
+    learning_check("AIS standard error (nats)", std, below=0.1)
+    assert std >= 0
 
 
-def test_ais_and_exact_for_gaussian_and_relu_units():
-    rng = np.random.default_rng(0)
+def test_ais_and_exact_for_gaussian_and_relu_units(learning_seed, learning_check):
+    rng = np.random.default_rng(learning_seed)
     X = rng.normal(size=(300, 4))
     X[:, 1] += X[:, 0]
-    g = GaussianRBM(5, n_iter=20, random_state=0).fit(X)
-    assert abs(g.log_partition("ais", n_chains=200, n_betas=3000, random_state=0)
-               - g.log_partition("exact")) < 0.1
+    g = GaussianRBM(5, n_iter=20, random_state=learning_seed).fit(X)
+    ais = g.log_partition("ais", n_chains=200, n_betas=3000, random_state=learning_seed)
+    learning_check("Gaussian |AIS - exact| (nats)", abs(ais - g.log_partition("exact")),
+                   below=0.1)
     r = BernoulliRBM(30, hidden_units="relu", learning_rate=0.01, n_iter=20,
-                     random_state=0).fit((X[:, :4] > 0).astype(float))
-    assert abs(r.log_partition("ais", n_chains=200, n_betas=3000, random_state=0)
-               - r.log_partition("exact")) < 0.1
+                     random_state=learning_seed).fit((X[:, :4] > 0).astype(float))
+    ais = r.log_partition("ais", n_chains=200, n_betas=3000, random_state=learning_seed)
+    learning_check("ReLU |AIS - exact| (nats)", abs(ais - r.log_partition("exact")),
+                   below=0.1)
     with pytest.raises(ValueError, match="ais"):
         GaussianRBM(3, hidden_units="relu", n_iter=1).fit(X).log_partition("exact")
 
@@ -71,24 +75,26 @@ def _frequencies(samples):
     return np.bincount(codes, minlength=1 << samples.shape[1]) / len(samples)
 
 
-def test_rbm_samples_follow_the_exact_distribution():
-    rng = np.random.default_rng(0)
+def test_rbm_samples_follow_the_exact_distribution(learning_seed, learning_check):
+    rng = np.random.default_rng(learning_seed)
     X = (rng.random((200, 4)) < [0.2, 0.7, 0.5, 0.9]).astype(float)
     X[:, 2] = X[:, 1]
-    rbm = BernoulliRBM(n_components=3, n_iter=30, batch_size=10, random_state=0).fit(X)
+    rbm = BernoulliRBM(n_components=3, n_iter=30, batch_size=10,
+                       random_state=learning_seed).fit(X)
     W, b, c = naive.rbm_parts(rbm)
     states = naive.all_states(4)
     exact = np.exp(naive.log_likelihood(states, W, b, c))
-    samples = rbm.sample(20000, n_steps=50, random_state=0)
+    samples = rbm.sample(20000, n_steps=50, random_state=learning_seed)
     assert set(np.unique(samples)) <= {0.0, 1.0}
-    assert 0.5 * np.abs(_frequencies(samples) - exact).sum() < 0.02
+    learning_check("total variation from exact",
+                   0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.02)
 
 
-def test_two_layer_dbn_samples_follow_the_exact_distribution():
-    rng = np.random.default_rng(1)
+def test_two_layer_dbn_samples_follow_the_exact_distribution(learning_seed, learning_check):
+    rng = np.random.default_rng(learning_seed + 1)
     X = (rng.random((300, 3)) < [0.3, 0.6, 0.8]).astype(float)
     X[:, 1] = np.where(rng.random(300) < 0.8, X[:, 0], X[:, 1])
-    dbn = DBN((3, 2), pretrain_epochs=30, random_state=0).fit(X)
+    dbn = DBN((3, 2), pretrain_epochs=30, random_state=learning_seed).fit(X)
     bottom, top = dbn.rbms_
     W1, b1, c1 = naive.rbm_parts(bottom)
     W2, b2, c2 = naive.rbm_parts(top)
@@ -100,9 +106,10 @@ def test_two_layer_dbn_samples_follow_the_exact_distribution():
         np.sum(p_h1 * np.prod(np.where(vv == 1, p_v_given_h, 1 - p_v_given_h), axis=1))
         for vv in v
     ])
-    samples = dbn.sample(20000, n_steps=50, random_state=0)
+    samples = dbn.sample(20000, n_steps=50, random_state=learning_seed)
     assert samples.shape == (20000, 3)
-    assert 0.5 * np.abs(_frequencies(samples) - exact).sum() < 0.02
+    learning_check("total variation from exact",
+                   0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.02)
 
 
 def test_monitors_report_every_epoch(bars, capsys):

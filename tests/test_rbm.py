@@ -65,13 +65,13 @@ def _cd_direction(cd_steps, persistent, seed=0):
 
 
 @pytest.mark.parametrize("cd_steps,persistent", [(1, False), (10, False), (1, True)])
-def test_cd_update_points_along_exact_gradient(cd_steps, persistent):
-    step, exact = _cd_direction(cd_steps, persistent)
+def test_cd_update_points_along_exact_gradient(cd_steps, persistent, learning_seed,
+                                               learning_check):
+    step, exact = _cd_direction(cd_steps, persistent, seed=learning_seed)
     cosine = step @ exact / np.linalg.norm(step) / np.linalg.norm(exact)
-    assert cosine > 0.9, cosine
     # more Gibbs steps (or persistent chains) approximate the gradient better
-    if cd_steps > 1 or persistent:
-        assert cosine > 0.97, cosine
+    learning_check("cosine(CD step, exact gradient)", cosine,
+                   above=0.97 if cd_steps > 1 or persistent else 0.9)
 
 
 def test_update_layout_sign_and_scale_match_the_gradient():
@@ -91,16 +91,17 @@ def test_update_layout_sign_and_scale_match_the_gradient():
     ],
     ids=["CD-1", "CD-5", "PCD-1"],
 )
-def test_training_raises_exact_log_likelihood_of_bars_and_stripes(params):
+def test_training_raises_exact_log_likelihood_of_bars_and_stripes(params, learning_seed,
+                                                                  learning_check):
     X = naive.bars_and_stripes(3)
     data = np.tile(X, (20, 1))
-    rbm = BernoulliRBM(n_components=8, random_state=0, batch_size=14, **params)
+    rbm = BernoulliRBM(n_components=8, random_state=learning_seed, batch_size=14, **params)
     start = mean_log_likelihood(rbm.set_params(n_iter=0).fit(data), X)
     rbm.set_params(n_iter=params["n_iter"]).fit(data)
     end = mean_log_likelihood(rbm, X)
     # uniform over the 14 patterns would be log(1/14) = -2.64
-    assert end > start + 1.5, (start, end)
-    assert end > -4.5
+    learning_check("log-likelihood rise (nats)", end - start, above=1.5)
+    learning_check("final log-likelihood (nats)", end, above=-4.5)
 
 
 def test_free_energy_and_score_samples_against_enumeration(digits):
@@ -273,17 +274,19 @@ def test_fit_restarts_and_partial_fit_continues(digits):
 # ------------------------------------------------------------- training
 
 
-def test_history_and_verbose_report_each_epoch(digits, capsys):
+def test_history_and_verbose_report_each_epoch(digits, capsys, learning_seed,
+                                               learning_check):
     X, _ = digits
-    rbm = BernoulliRBM(n_components=32, n_iter=8, random_state=0, verbose=1).fit(X)
+    rbm = BernoulliRBM(n_components=32, n_iter=8, random_state=learning_seed,
+                       verbose=1).fit(X)
     errors = rbm.history_["reconstruction_error"]
     assert len(errors) == len(rbm.history_["epoch_time"]) == 8
-    assert errors[-1] < 0.7 * errors[0]
+    learning_check("last / first reconstruction error", errors[-1] / errors[0], below=0.7)
     out = capsys.readouterr().out
     assert out.count("epoch") == 8 and "reconstruction error" in out
 
 
-def test_trained_features_beat_untrained_ones(digits):
+def test_trained_features_beat_untrained_ones(digits, learning_seed, learning_check):
     X, y = digits
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, stratify=y, random_state=0
@@ -291,30 +294,31 @@ def test_trained_features_beat_untrained_ones(digits):
 
     def accuracy(n_iter):
         pipe = make_pipeline(
-            BernoulliRBM(n_components=100, n_iter=n_iter, random_state=0),
+            BernoulliRBM(n_components=100, n_iter=n_iter, random_state=learning_seed),
             LogisticRegression(max_iter=1000),
         )
         return pipe.fit(X_train, y_train).score(X_test, y_test)
 
     trained, untrained = accuracy(20), accuracy(0)
-    assert trained > 0.92
-    assert trained > untrained + 0.05
+    learning_check("test accuracy of trained features", trained, above=0.92)
+    learning_check("gain over untrained features", trained - untrained, above=0.05)
 
 
-def test_sparsity_penalty_lowers_mean_activation(digits):
+def test_sparsity_penalty_lowers_mean_activation(digits, learning_seed, learning_check):
     X, _ = digits
-    kw = dict(n_components=32, n_iter=5, random_state=0)
+    kw = dict(n_components=32, n_iter=5, random_state=learning_seed)
     free = BernoulliRBM(**kw).fit(X).transform(X).mean()
     sparse = BernoulliRBM(sparsity_target=0.02, sparsity_cost=0.5, **kw).fit(X)
-    assert sparse.transform(X).mean() < 0.5 * free
+    learning_check("sparse / free mean activation", sparse.transform(X).mean() / free,
+                   below=0.5)
 
 
-def test_weight_decay_shrinks_weights(digits):
+def test_weight_decay_shrinks_weights(digits, learning_seed, learning_check):
     X, _ = digits
-    kw = dict(n_components=16, n_iter=5, random_state=0)
+    kw = dict(n_components=16, n_iter=5, random_state=learning_seed)
     plain = np.abs(BernoulliRBM(weight_decay=0.0, **kw).fit(X).components_).mean()
     decayed = np.abs(BernoulliRBM(weight_decay=0.05, **kw).fit(X).components_).mean()
-    assert decayed < 0.8 * plain
+    learning_check("decayed / plain mean |W|", decayed / plain, below=0.8)
 
 
 @pytest.mark.filterwarnings("ignore::dbn.DataRangeWarning")

@@ -104,9 +104,10 @@ def test_exact_gaussian_gradient_matches_finite_differences():
 
 
 @pytest.mark.parametrize("persistent", [False, True])
-def test_gaussian_cd_update_follows_the_exact_gradient(persistent):
+def test_gaussian_cd_update_follows_the_exact_gradient(persistent, learning_seed,
+                                                      learning_check):
     W, b, c = tiny_gaussian(3, V=3, H=3)
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(learning_seed)
     data = rng.normal(size=(6, 3)) + 0.5
     n = 6 * 4000
     ws = CDWorkspace(3, 3, n, visible_units="gaussian")
@@ -127,28 +128,30 @@ def test_gaussian_cd_update_follows_the_exact_gradient(persistent):
     dW, db, dc = gaussian_exact_gradient(data, W, b, c)
     exact = pack_params(dW, dc, db).astype(np.float64).ravel()
     cosine = step @ exact / np.linalg.norm(step) / np.linalg.norm(exact)
-    assert cosine > (0.97 if persistent else 0.8), cosine
+    learning_check("cosine(CD step, exact gradient)", cosine,
+                   above=0.97 if persistent else 0.8)
     if persistent:
         assert_allclose(step, exact, atol=0.05)
 
 
-def test_gaussian_rbm_features_classify_breast_cancer():
+def test_gaussian_rbm_features_classify_breast_cancer(learning_seed, learning_check):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_score
     from sklearn.pipeline import make_pipeline
 
     X, y = load_breast_cancer(return_X_y=True)
     pipe = make_pipeline(StandardScaler(), GaussianRBM(64, n_iter=20, batch_size=20,
-                                                       random_state=0),
+                                                       random_state=learning_seed),
                          LogisticRegression(max_iter=1000))
-    assert cross_val_score(pipe, X, y, cv=3).mean() > 0.93
+    learning_check("3-fold CV accuracy", cross_val_score(pipe, X, y, cv=3).mean(),
+                   above=0.93)
 
 
-def test_gaussian_rbm_learns_and_accepts_sparse_and_float32():
+def test_gaussian_rbm_learns_and_accepts_sparse_and_float32(learning_seed, learning_check):
     X = StandardScaler().fit_transform(load_breast_cancer().data)
-    rbm = GaussianRBM(16, n_iter=15, batch_size=20, random_state=0).fit(X)
+    rbm = GaussianRBM(16, n_iter=15, batch_size=20, random_state=learning_seed).fit(X)
     errors = rbm.history_["reconstruction_error"]
-    assert errors[-1] < 0.8 * errors[0]
+    learning_check("last / first reconstruction error", errors[-1] / errors[0], below=0.8)
     assert_allclose(rbm.intercept_visible_, 0.0, atol=0.3)
     kw = dict(n_components=8, n_iter=2, random_state=0)
     ref = GaussianRBM(**kw).fit(X)
@@ -217,7 +220,8 @@ def _ssp(x):
 # ------------------------------------------------------------ in the DBNs
 
 
-def test_dbn_estimators_take_gaussian_visible_and_relu_hidden_units():
+def test_dbn_estimators_take_gaussian_visible_and_relu_hidden_units(learning_seed,
+                                                                    learning_check):
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import cross_val_score
@@ -236,16 +240,16 @@ def test_dbn_estimators_take_gaussian_visible_and_relu_hidden_units():
     assert (dbn.transform(X) >= 0).all()
 
     clf = DBNClassifier((32,), visible_units="gaussian", hidden_units="relu",
-                        pretrain_epochs=3, max_iter=30, random_state=0).fit(X, y)
+                        pretrain_epochs=3, max_iter=30, random_state=learning_seed).fit(X, y)
     assert clf.to_mlp().activation == "relu"
     assert_allclose(clf.to_mlp().predict_proba(X), clf.predict_proba(X), atol=1e-5)
-    assert clf.score(X, y) > 0.95
+    learning_check("training accuracy", clf.score(X, y), above=0.95)
 
     Xd, yd = load_diabetes(return_X_y=True)
     ours = cross_val_score(make_pipeline(StandardScaler(), DBNRegressor(
-        (32,), visible_units="gaussian", random_state=0)), Xd, yd, cv=3).mean()
+        (32,), visible_units="gaussian", random_state=learning_seed)), Xd, yd, cv=3).mean()
     ridge = cross_val_score(make_pipeline(StandardScaler(), Ridge()), Xd, yd, cv=3).mean()
-    assert ours > ridge - 0.05
+    learning_check("3-fold CV R^2 minus Ridge's", ours - ridge, above=-0.05)
 
 
 def test_bernoulli_warning_suggests_gaussian_units():
@@ -372,8 +376,8 @@ def test_pcd_variance_update_is_the_exact_gradient():
     assert_allclose(step, exact, atol=0.05 + 0.05 * np.abs(exact).max())
 
 
-def test_learned_variances_let_samples_match_the_data_spread():
-    rng = np.random.default_rng(0)
+def test_learned_variances_let_samples_match_the_data_spread(learning_seed, learning_check):
+    rng = np.random.default_rng(learning_seed)
     X = rng.normal(size=(4000, 3)) * np.array([0.4, 1.0, 2.5])
 
     def sample_std(rbm):
@@ -382,16 +386,19 @@ def test_learned_variances_let_samples_match_the_data_spread():
             v = rbm.gibbs(v)
         return v.std(0)
 
-    kw = dict(n_components=4, n_iter=30, learning_rate=0.01, random_state=0)
+    kw = dict(n_components=4, n_iter=30, learning_rate=0.01, random_state=learning_seed)
     learned = GaussianRBM(learn_variance=True, **kw).fit(X)
-    assert_allclose(sample_std(learned), X.std(0), rtol=0.15)
+    learning_check("max relative error of sample std",
+                   np.max(np.abs(sample_std(learned) / X.std(0) - 1)), below=0.15)
     # PCD's unbiased negative phase finds the noise levels themselves
     pcd = GaussianRBM(learn_variance=True, persistent=True, **kw).fit(X)
-    assert_allclose(pcd.sigma_, [0.4, 1.0, 2.5], rtol=0.1)
+    learning_check("PCD: max relative error of sigma_",
+                   np.max(np.abs(pcd.sigma_ / [0.4, 1.0, 2.5] - 1)), below=0.1)
     # with unit variances the narrow feature cannot be matched
     fixed = GaussianRBM(**kw).fit(X)
     assert_array_equal(fixed.sigma_, np.ones(3))
-    assert sample_std(fixed)[0] > 0.8
+    learning_check("unit-variance sample std of the 0.4 feature", sample_std(fixed)[0],
+                   above=0.8)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
