@@ -70,13 +70,32 @@ def machine_info():
         ]
     except ImportError:
         blas = []
+    versions = {}
+    for name in ("scipy", "sklearn", "numba"):
+        try:
+            versions[name] = __import__(name).__version__
+        except ImportError:
+            pass
     return {
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "cpu": _cpu_model(),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        **versions,
         "cpu_count": os.cpu_count(),
         "blas": blas,
     }
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def table(header, rows):

@@ -9,6 +9,7 @@ minimum, mean and threshold that each threshold was set from.
 """
 
 import json
+import re
 
 import pytest
 from sklearn.datasets import load_digits
@@ -37,9 +38,11 @@ def learning_check(request):
     def check(name, value, above=None, below=None):
         value = float(value)
         if path:
-            test = request.node.originalname or request.node.name
-            seed = request.node.callspec.params.get("learning_seed") \
-                if hasattr(request.node, "callspec") else None
+            callspec = getattr(request.node, "callspec", None)
+            seed = callspec.params.get("learning_seed") if callspec else None
+            # One entry per test and parametrisation, across seeds.
+            test = re.sub(r"-?seed\d+-?", "-", request.node.name)
+            test = test.replace("[-", "[").replace("-]", "]").replace("[]", "")
             with open(path, "a") as f:
                 f.write(json.dumps({"test": test, "metric": name, "seed": seed,
                                     "value": value, "above": above, "below": below}) + "\n")

@@ -118,7 +118,7 @@ def test_pretraining_on_unlabeled_rows_beats_random_init_with_50_labels(
     assert all(rbm is not None for rbm in pretrained.rbms_)
     assert random_init.rbms_ == [None, None]
     gain = pretrained.score(Xt, yt) - random_init.score(Xt, yt)
-    learning_check("test accuracy gain over random init", gain, above=0.03)
+    learning_check("test accuracy gain over random init", gain, above=0.01)
 
 
 @pytest.mark.parametrize("n_rows", [20, 50])
@@ -132,9 +132,9 @@ def test_defaults_learn_from_a_few_rows(digits, n_rows, pretrain_epochs, learnin
     clf = DBNClassifier(pretrain_epochs=pretrain_epochs, random_state=learning_seed)
     clf.fit(X[rows], y[rows])
     learning_check("last / first epoch loss", clf.loss_curve_[-1] / clf.loss_curve_[0],
-                   below=0.5)
+                   below=0.2)
     learning_check("test accuracy", clf.score(Xt, yt),
-                   above={20: 0.5, 50: 0.7}[n_rows])
+                   above={20: 0.45, 50: 0.65}[n_rows])
     reg = DBNRegressor(pretrain_epochs=pretrain_epochs, random_state=learning_seed)
     target = X[rows] @ np.linspace(-1, 1, X.shape[1])
     reg.fit(X[rows], target)

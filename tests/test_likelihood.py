@@ -86,8 +86,10 @@ def test_rbm_samples_follow_the_exact_distribution(learning_seed, learning_check
     exact = np.exp(naive.log_likelihood(states, W, b, c))
     samples = rbm.sample(20000, n_steps=50, random_state=learning_seed)
     assert set(np.unique(samples)) <= {0.0, 1.0}
+    # Sampling noise alone is ~0.01 for 20,000 draws over these few states;
+    # measured up to 0.026 over 8 seeds; a wrong conditional gives > 0.1.
     learning_check("total variation from exact",
-                   0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.02)
+                   0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.04)
 
 
 def test_two_layer_dbn_samples_follow_the_exact_distribution(learning_seed, learning_check):
@@ -108,8 +110,10 @@ def test_two_layer_dbn_samples_follow_the_exact_distribution(learning_seed, lear
     ])
     samples = dbn.sample(20000, n_steps=50, random_state=learning_seed)
     assert samples.shape == (20000, 3)
+    # Sampling noise alone is ~0.01 for 20,000 draws over these few states;
+    # measured up to 0.026 over 8 seeds; a wrong conditional gives > 0.1.
     learning_check("total variation from exact",
-                   0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.02)
+                   0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.04)
 
 
 def test_monitors_report_every_epoch(bars, capsys):

@@ -388,8 +388,9 @@ def test_learned_variances_let_samples_match_the_data_spread(learning_seed, lear
 
     kw = dict(n_components=4, n_iter=30, learning_rate=0.01, random_state=learning_seed)
     learned = GaussianRBM(learn_variance=True, **kw).fit(X)
+    # measured up to 0.20 over 8 seeds; unit variances would be off by 1.5
     learning_check("max relative error of sample std",
-                   np.max(np.abs(sample_std(learned) / X.std(0) - 1)), below=0.15)
+                   np.max(np.abs(sample_std(learned) / X.std(0) - 1)), below=0.3)
     # PCD's unbiased negative phase finds the noise levels themselves
     pcd = GaussianRBM(learn_variance=True, persistent=True, **kw).fit(X)
     learning_check("PCD: max relative error of sigma_",
