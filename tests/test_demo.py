@@ -12,7 +12,7 @@ def test_demo_prints_one_line_per_seed_and_the_table(capsys):
     lines = out.splitlines()
     assert lines[0].startswith("dbn demo: what pretraining buys")
     assert sum(line.startswith("seed ") for line in lines) == 1
-    assert "epoch" not in out  # per-epoch lines only with --verbose
+    assert "epoch 1" not in out  # per-epoch lines only with --verbose
     header = next(i for i, line in enumerate(lines) if line.startswith("labels used"))
     assert "pretrained DBN" in lines[header] and "MLPClassifier" in lines[header]
     for row in lines[header + 1:header + 3]:
