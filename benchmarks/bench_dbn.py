@@ -8,15 +8,12 @@ Three experiments (choose with --only):
 * fashion: Fashion-MNIST 60k/10k. DBNClassifier (defaults) against
   MLPClassifier((500, 500), adam, early stopping) and
   BernoulliRBM(500) + LogisticRegression.
-* few-labels: 20,000 Fashion-MNIST rows of which 500 are labeled.
-  DBNClassifier pretrained on all 20,000 rows (``unlabeled=-1``) against the
-  same net with random (Glorot) init trained on the 500 (at two learning
-  rates), and MLPClassifier((500, 500)) on the 500. Test on the 10k test set.
+(Few labels and the head start over random init: bench_head_start.py.)
 
 Every model uses random_state=0 and pixels / 255 (digits: / 16).
 
-Usage: python benchmarks/bench_dbn.py [--only digits|fashion|few-labels] [--seeds N]
-Needs Fashion-MNIST for the last two: apt-get install -y dataset-fashion-mnist
+Usage: python benchmarks/bench_dbn.py [--only digits|fashion] [--seeds N]
+Needs Fashion-MNIST for the second: apt-get install -y dataset-fashion-mnist
 """
 
 import argparse
@@ -84,40 +81,6 @@ def fashion(seeds):
     return run("Fashion-MNIST 60k/10k", models, seeds, X, y, Xt, yt)
 
 
-def few_labels(seeds):
-    from sklearn.neural_network import MLPClassifier
-
-    from dbn import DBNClassifier
-
-    X, y, Xt, yt = load_fashion(20000)
-    rng = np.random.default_rng(0)
-    labeled = np.sort(rng.choice(len(X), 500, replace=False))
-    y_partial = np.full(len(y), -1)
-    y_partial[labeled] = y[labeled]
-    XL, yL = X[labeled], y[labeled]
-    # Each model is fitted on what it may see: the DBN on all 20k rows (500
-    # labeled), the baselines on the 500 labeled rows only.
-    # With 500 labels the pretrained features are the asset: pretrain longer
-    # (50 epochs per layer, as Hinton & Salakhutdinov did on MNIST) and
-    # fine-tune gently (0.01) so backprop on few labels does not wash them
-    # out. The random-init baseline gets both learning rates and keeps its
-    # better one, so it is not a straw man.
-    models = {
-        "DBNClassifier, pretrained on 20k (50 epochs/layer), lr 0.01, 500 labels": (
-            lambda s: DBNClassifier(unlabeled=-1, pretrain_epochs=50,
-                                    learning_rate_init=0.01, random_state=s),
-            X, y_partial),
-        "same net, random (Glorot) init, lr 0.1, 500 labels": (
-            lambda s: DBNClassifier(pretrain_epochs=0, random_state=s), XL, yL),
-        "same net, random (Glorot) init, lr 0.01, 500 labels": (
-            lambda s: DBNClassifier(pretrain_epochs=0, learning_rate_init=0.01,
-                                    random_state=s), XL, yL),
-        "MLPClassifier((500, 500)), 500 labels": (
-            lambda s: MLPClassifier((500, 500), max_iter=1000, random_state=s), XL, yL),
-    }
-    return run("Fashion-MNIST, 20k rows, 500 labels", models, seeds, None, None, Xt, yt)
-
-
 def run(title, models, seeds, X, y, Xt, yt):
     rows, data = [], {}
     for name, spec in models.items():
@@ -139,11 +102,11 @@ def run(title, models, seeds, X, y, Xt, yt):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["digits", "fashion", "few-labels"])
+    parser.add_argument("--only", choices=["digits", "fashion"])
     parser.add_argument("--seeds", type=int, default=1)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    experiments = {"digits": digits, "fashion": fashion, "few-labels": few_labels}
+    experiments = {"digits": digits, "fashion": fashion}
     if args.only:
         experiments = {args.only: experiments[args.only]}
     texts, data = [], {"machine": machine_info(), "seeds": args.seeds}
