@@ -860,7 +860,7 @@ _NET_DOC = """
         ``n_samples // 10`` (labeled rows here), as for pretraining.
     max_iter : int, default={max_iter}
         Fine-tuning epochs at most.
-    alpha : float, default=1e-4
+    alpha : float, default={alpha}
         L2 penalty, scaled like scikit-learn's MLP (``alpha / batch size`` per step).
     dropout : float, default={dropout}
         Probability of dropping each hidden unit during fine-tuning.
@@ -917,7 +917,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     two classes) and fine-tunes the whole net on the labeled rows.
 """
         + _NET_DOC.format(
-            solver="auto", dropout=0.2, max_iter=100,
+            solver="auto", dropout=0.2, max_iter=100, alpha="1e-4",
             solver_doc="'auto' is 'sgd' when the hidden layers start pretrained\n"
             "        (Hinton & Salakhutdinov's fine-tuning) and 'adam' when they start from\n"
             "        random init (``pretrain_epochs=0``), where SGD at 0.1 can saturate a\n"
@@ -1176,7 +1176,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     are standardised internally (and the scaling folded back into the output
     layer), so their units do not change what learning rate works.
 """
-        + _NET_DOC.format(solver="adam", dropout=0.0, max_iter=200,
+        + _NET_DOC.format(solver="adam", dropout=0.0, max_iter=200, alpha="5e-4",
                           solver_doc="'auto' is 'adam' (SGD at 0.1 can diverge on an\n"
                           "        identity output).")
         + """
@@ -1190,7 +1190,11 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     ``max_iter`` defaults to 200 (MLPRegressor's default): with 100 epochs a
     (500, 500) net fitted a linear function of two digits pixels to a
     training R^2 between 0.93 and 0.998 depending on the seed, with 200 above
-    0.998 on every seed tried.
+    0.998 on every seed tried. ``alpha`` defaults to 5e-4, between two
+    measured limits: on diabetes (442 noisy rows) the (500, 500) net's mean
+    5-fold R^2 over 3 seeds was 0.484 with ``alpha=1e-4`` against Ridge's
+    0.490 (0.491 with 5e-4), and on the two-pixel target the training R^2 fell
+    below 0.99 on some seeds from 7e-4 up.
     """
     )
 
@@ -1218,7 +1222,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         nesterovs_momentum=True,
         batch_size="auto",
         max_iter=200,
-        alpha=1e-4,
+        alpha=5e-4,
         dropout=0.0,
         input_dropout=0.0,
         early_stopping=False,

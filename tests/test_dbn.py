@@ -266,7 +266,9 @@ def test_default_regressor_fits_a_linear_target(digits, learning_seed, learning_
     X, _, Xt, _ = digits
     target = X[:, 20] * 3.0 + X[:, 40] * 100.0 + 7.0
     reg = DBNRegressor(random_state=learning_seed).fit(X, target)
-    learning_check("training R^2", reg.score(X, target), above=0.99)
+    # 0.9906 to 0.9955 over seeds 0-7 (see docs/test-thresholds.md); a net
+    # that stops early or ignores the rare pixel stays below 0.95.
+    learning_check("training R^2", reg.score(X, target), above=0.985)
     assert_allclose(reg.to_mlp().predict(Xt), reg.predict(Xt), rtol=1e-5, atol=1e-3)
 
 
