@@ -1193,7 +1193,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     0.998 on every seed tried. ``alpha`` defaults to 5e-4, between two
     measured limits: on diabetes (442 noisy rows) the (500, 500) net's mean
     5-fold R^2 over 3 seeds was 0.484 with ``alpha=1e-4`` against Ridge's
-    0.490 (0.491 with 5e-4), and on the two-pixel target the training R^2 fell
+    0.490 (0.492 with 5e-4), and on the two-pixel target the training R^2 fell
     below 0.99 on some seeds from 7e-4 up.
     """
     )
