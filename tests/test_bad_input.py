@@ -224,10 +224,12 @@ PARAM_CASES = {
         dict(frozen_layers=-1), dict(frozen_layers=2), dict(validation_fraction=1.0),
         dict(n_iter_no_change=0), dict(tol=-1.0), dict(momentum=1.5), dict(solver="lbfgs"),
         dict(early_stopping="yes"), dict(pretrain_epochs=-1),
+        dict(learning_rate="invscaling"), dict(learning_rate_init="fast"),
+        dict(visible_units="binary"),
     ],
     "DBNRegressor": [
         dict(hidden_layer_sizes=()), dict(learning_rate_init=-1.0), dict(frozen_layers=3),
-        dict(alpha=-1.0), dict(solver="newton"),
+        dict(alpha=-1.0), dict(solver="newton"), dict(learning_rate="adaptivee"),
     ],
 }
 
