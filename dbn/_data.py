@@ -238,30 +238,89 @@ def iter_blocks(source, chunk_rows=CHUNK_ROWS):
 
 
 def training_statistics(source, estimator_name):
-    """Column means and the global min and max of data about to be trained on,
-    after refusing values that training in float32 cannot hold."""
-    means, lo, hi = column_means_and_range(source)
+    """Column means and standard deviations and the global min and max of data
+    about to be trained on, after refusing values that float32 cannot hold."""
+    means, stds, lo, hi = column_statistics(source)
     _check_training_range(lo, hi, estimator_name)
-    return means, lo, hi
+    return means, stds, lo, hi
 
 
-def column_means_and_range(source):
-    """Column means (float64) and the global min and max, in one chunked pass."""
-    total = np.zeros(source.n_features)
+def column_statistics(source):
+    """Column means and standard deviations (float64) and the global min and
+    max, in one chunked pass.
+
+    The moments are accumulated row by row in a fixed order (Welford), so a
+    dense array, its float32 copy and its CSR form give identical values.
+    """
+    n_features = source.n_features
+    count = 0
+    mean = np.zeros(n_features)
+    m2 = np.zeros(n_features)
     lo, hi = np.inf, -np.inf
     for _start, _stop, block in iter_blocks(source):
         if sp.issparse(block):
-            total += np.asarray(block.sum(axis=0, dtype=np.float64)).ravel()
+            block = block.tocsr()
+            count = _kernels.accumulate_moments_csr(
+                block.data, block.indices, block.indptr, n_features, count, mean, m2)
             values = block.data
             if block.nnz < block.shape[0] * block.shape[1]:
                 lo, hi = min(lo, 0.0), max(hi, 0.0)
         else:
-            total += block.sum(axis=0, dtype=np.float64)
+            count = _kernels.accumulate_moments_dense(block, count, mean, m2)
             values = block
         if values.size:
             lo = min(lo, float(values.min()))
             hi = max(hi, float(values.max()))
-    return total / source.n_rows, lo, hi
+    return mean, np.sqrt(m2 / count), lo, hi
+
+
+def standardizing_scale(means, stds, n_rows):
+    """The scale that standardises each column: its standard deviation, or 1
+    for a constant column, where a standard deviation of rounding size (as
+    scikit-learn's StandardScaler judges it) would only amplify noise."""
+    eps = np.finfo(np.float64).eps
+    var = stds**2
+    constant = var <= n_rows * eps * var + (n_rows * means * eps) ** 2
+    return np.where(constant | (stds == 0), 1.0, stds)
+
+
+class StandardizedRows:
+    """A row source seen through ``(x - center) / scale``, applied per read.
+
+    Standardisation happens on the float32 minibatch buffer in place, so no
+    standardised copy of the data is ever made.
+    """
+
+    def __init__(self, source, center, scale):
+        self.source = source
+        self.n_rows, self.n_features = source.n_rows, source.n_features
+        self.dtype = source.dtype
+        self.center = np.asarray(center, dtype=np.float64)
+        self.scale = np.asarray(scale, dtype=np.float64)
+        self._center32 = self.center.astype(np.float32)
+        self._inverse32 = (1.0 / self.scale).astype(np.float32)
+
+    def batches(self, batch_size, rng, shuffle, rows=None):
+        return self.source.batches(batch_size, rng, shuffle, rows)
+
+    def monitor_rows(self, n):
+        return self.source.monitor_rows(n)
+
+    def read(self, rows, out):
+        self.source.read(rows, out)
+        # ``out`` may be wider than the data (a trailing bias column).
+        view = out[:len(rows), :self.n_features]
+        view -= self._center32
+        view *= self._inverse32
+
+    def block(self, start, stop):
+        block = self.source.block(start, stop)
+        if sp.issparse(block):
+            block = block.toarray()
+        dtype = block.dtype if block.dtype.kind == "f" else np.float32
+        # The same operations as read(), so that float32 data give the same
+        # standardised values in training and in inference.
+        return (block - self.center.astype(dtype)) * (1.0 / self.scale).astype(dtype)
 
 
 def in_unit_interval(lo, hi):

@@ -199,7 +199,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Hidden units of each RBM, bottom first.
     visible_units : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Units of the first layer's visible layer: 'bernoulli' for data in
-        [0, 1], 'gaussian' (unit variance) for standardised real-valued data.
+        [0, 1], 'gaussian' for real-valued data (unit-variance units, fitted
+        to the data standardised internally, see :class:`GaussianRBM`).
         'auto' picks 'bernoulli' when the training data lie in [0, 1] and
         'gaussian' otherwise. Upper layers see the layer below.
     hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
@@ -287,7 +288,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         sizes = _layer_sizes(self.hidden_layer_sizes)
         source = validate_rows(self, X, reset=True)
-        _, lo, hi = training_statistics(source, type(self).__name__)
+        _, _, lo, hi = training_statistics(source, type(self).__name__)
         visible_units = resolve_visible_units(self.visible_units, lo, hi)
         rng = make_generator(self.random_state)
         if X_val is not None:
@@ -321,7 +322,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         states = self.rbms_[-1].sample(n_samples, n_steps, random_state=rng)
         for rbm in reversed(self.rbms_[:-1]):
             params = rbm._likelihood_params()
-            states = _likelihood.sample_visible(params.b + states @ params.W.T, params, rng)
+            states = rbm._to_input_units(
+                _likelihood.sample_visible(params.b + states @ params.W.T, params, rng))
         return states
 
     def transform(self, X):
@@ -456,7 +458,7 @@ class _BaseDBNNet(BaseEstimator):
             )
         source = validate_rows(self, X, reset=True)
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
-        _, lo, hi = training_statistics(source, type(self).__name__)
+        _, _, lo, hi = training_statistics(source, type(self).__name__)
         visible_units = resolve_visible_units(self.visible_units, lo, hi)
         rng = make_generator(self.random_state)
         layer_seeds = _seeds(rng, len(sizes))
@@ -507,8 +509,9 @@ class _BaseDBNNet(BaseEstimator):
             )
             rbms.extend(new)
             for rbm in new:
-                coefs.append(np.ascontiguousarray(rbm._effective_weights(np.float32)))
-                intercepts.append(rbm.intercept_hidden_.astype(np.float32))
+                W, b = rbm._unrolled_layer(np.float32)
+                coefs.append(W)
+                intercepts.append(b)
         elif rest:
             fan_in = coefs[-1].shape[1] if coefs else source.n_features
             for size in sizes[len(transferred):]:
@@ -543,8 +546,7 @@ class _BaseDBNNet(BaseEstimator):
             return []
         est = self._resolve_pretrained()
         if isinstance(est, DBN):
-            layers = [(rbm._effective_weights(np.float32), rbm.intercept_hidden_)
-                      for rbm in est.rbms_]
+            layers = [rbm._unrolled_layer(np.float32) for rbm in est.rbms_]
         else:
             layers = list(zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True))
         if est.n_features_in_ != n_features:
@@ -812,10 +814,11 @@ _NET_DOC = """
         as an RBM.
     visible_units : {{'auto', 'bernoulli', 'gaussian'}}, default='auto'
         Units of the first layer's visible layer: 'bernoulli' for data in
-        [0, 1], 'gaussian' (unit variance) for standardised real-valued data.
-        'auto' picks 'bernoulli' when the training data lie in [0, 1] and
-        'gaussian' otherwise (standardise such data first). Upper layers see
-        the layer below.
+        [0, 1], 'gaussian' for real-valued data (unit-variance units; the RBM
+        standardises the data internally and the unrolled first layer takes
+        the data in its own units). 'auto' picks 'bernoulli' when the training
+        data lie in [0, 1] and 'gaussian' otherwise. Upper layers see the
+        layer below.
     hidden_units : {{'bernoulli', 'relu'}}, default='bernoulli'
         Binary (sigmoid) or noisy rectified hidden units in every RBM; the
         fine-tuned net then uses sigmoid or ReLU layers.
@@ -1190,11 +1193,11 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     ``max_iter`` defaults to 200 (MLPRegressor's default): with 100 epochs a
     (500, 500) net fitted a linear function of two digits pixels to a
     training R^2 between 0.93 and 0.998 depending on the seed, with 200 above
-    0.998 on every seed tried. ``alpha`` defaults to 5e-4, between two
-    measured limits: on diabetes (442 noisy rows) the (500, 500) net's mean
-    5-fold R^2 over 3 seeds was 0.484 with ``alpha=1e-4`` against Ridge's
-    0.490 (0.492 with 5e-4), and on the two-pixel target the training R^2 fell
-    below 0.99 on some seeds from 7e-4 up.
+    0.99 on every seed tried. ``alpha`` defaults to 5e-4: larger values cost
+    that fit (minimum 0.990 at 1e-3 over 5 seeds), and on diabetes (442 noisy
+    rows, raw features) the mean 5-fold R^2 over 5 seeds is 0.490 to 0.491
+    for any alpha from 1e-4 to 1e-3, level with Ridge's 0.490
+    (``benchmarks/bench_units.py``).
     """
     )
 

@@ -204,6 +204,45 @@ def gather_csr(data, indices, indptr, rows, n_cols, out):
 
 
 @_jit
+def _welford_row(row, count, mean, m2):
+    # Welford's update: stable for columns whose mean dwarfs their spread.
+    inverse = 1.0 / count
+    for j in range(row.shape[0]):
+        delta = row[j] - mean[j]
+        mean[j] += delta * inverse
+        m2[j] += delta * (row[j] - mean[j])
+
+
+@_jit
+def accumulate_moments_dense(X, count, mean, m2):
+    """Add the rows of ``X`` to running column means and sums of squared
+    deviations (float64) over ``count`` rows so far; return the new count."""
+    row = np.empty(X.shape[1])
+    for r in range(X.shape[0]):
+        for j in range(X.shape[1]):
+            row[j] = X[r, j]
+        count += 1
+        _welford_row(row, count, mean, m2)
+    return count
+
+
+@_jit
+def accumulate_moments_csr(data, indices, indptr, n_cols, count, mean, m2):
+    """``accumulate_moments_dense`` for CSR rows, densified one row at a time:
+    the same operations in the same order, so CSR and dense copies of the same
+    data give bit-identical statistics."""
+    row = np.zeros(n_cols)
+    for r in range(indptr.shape[0] - 1):
+        for p in range(indptr[r], indptr[r + 1]):
+            row[indices[p]] += data[p]
+        count += 1
+        _welford_row(row, count, mean, m2)
+        for p in range(indptr[r], indptr[r + 1]):
+            row[indices[p]] = 0.0
+    return count
+
+
+@_jit
 def squared_error(a, b):
     """Sum of squared differences of two equally shaped 2-D arrays."""
     n, m = a.shape

@@ -318,6 +318,8 @@ def _inconsistency(est):
                   ("intercept_visible_", (n_in,))]
         if isinstance(est, GaussianRBM):
             shapes.append(("sigma_", (n_in,)))
+            shapes += [(name, (n_in,)) for name in ("mean_", "scale_")
+                       if vars(est).get(name) is not None]
         # Training state that partial_fit hands to the Numba kernels.
         optional = [("_velocity", (n_in + 1, H + 1)), ("_hidden_mean", (H,)),
                     ("_base_visible_bias", (n_in,)), ("_log_variance_velocity", (n_in,)),

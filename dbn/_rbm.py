@@ -19,7 +19,9 @@ from . import _kernels, _likelihood
 from ._atomic import atomic_fit
 from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
 from ._data import (
+    StandardizedRows,
     iter_blocks,
+    standardizing_scale,
     training_statistics,
     validate_held_out,
     validate_rows,
@@ -170,9 +172,23 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         held_out = None
         if X_val is not None:
             held_out = _monitor_block(validate_held_out(self, X_val))
-        means, lo, hi = training_statistics(source, type(self).__name__)
+        means, stds, lo, hi = training_statistics(source, type(self).__name__)
         if self._visible_units == "bernoulli":
             warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=6)
+        if incremental:
+            center, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
+        elif self._visible_units == "gaussian" and self.standardize:
+            center, scale = means, standardizing_scale(means, stds, source.n_rows)
+        else:
+            center = scale = None
+        if center is not None:
+            # Everything below works on the standardised data; the data's
+            # means are then zero.
+            source = StandardizedRows(source, center, scale)
+            means = np.zeros_like(means)
+            if X_val is not None:
+                held_out = _monitor_block(StandardizedRows(
+                    validate_held_out(self, X_val), center, scale))
         if incremental:
             state = self._resume_state()
         else:
@@ -188,6 +204,8 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 self._run_epoch(source, state, workspace, monitor, held_out,
                                 epochs_left=n_epochs - epoch - 1)
         self._publish(state)
+        if self._visible_units == "gaussian":
+            self.mean_, self.scale_ = center, scale
         return self
 
     def _initial_state(self, n_features, means):
@@ -387,6 +405,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             std = _likelihood.ais_spread(log_w)
         else:
             raise ValueError(f"method must be 'exact' or 'ais'; got {method!r}.")
+        if getattr(self, "mean_", None) is not None:
+            # Z of the density of the data in its own units: standardising
+            # divided each unit's density by its scale.
+            log_z += float(np.sum(np.log(self.scale_)))
         return (log_z, std) if return_std else log_z
 
     def log_likelihood(self, X, method="exact", **kwargs):
@@ -426,7 +448,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         base = getattr(self, "_base_visible_bias", None)
         base = params.b if base is None else np.asarray(base, dtype=np.float64)
         v = _likelihood.sample_visible(np.tile(base, (int(n_samples), 1)), params, rng)
-        return _likelihood.gibbs_chain(v, params, int(n_steps), rng)
+        return self._to_input_units(_likelihood.gibbs_chain(v, params, int(n_steps), rng))
 
     def _publish(self, state):
         V = state.params.shape[0] - 1
@@ -447,6 +469,30 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 else np.exp(0.5 * state.log_variance)
             )
             self._log_variance_velocity = state.log_variance_velocity
+
+    def _standardized(self, source):
+        """``source`` in the units the parameters describe (see ``mean_``)."""
+        if getattr(self, "mean_", None) is None:
+            return source
+        return StandardizedRows(source, self.mean_, self.scale_)
+
+    def _to_input_units(self, V):
+        """Visible values from the parameters' units back to the data's."""
+        if getattr(self, "mean_", None) is None:
+            return V
+        V *= self.scale_.astype(V.dtype)
+        V += self.mean_.astype(V.dtype)
+        return V
+
+    def _unrolled_layer(self, dtype=np.float32):
+        """``(W, b)`` with ``P(h = 1 | x) = sigmoid(x @ W + b)`` for data ``x`` in
+        its own units: the standardisation folded into the weights."""
+        weights = self._effective_weights(np.float64)
+        bias = self.intercept_hidden_.astype(np.float64)
+        if getattr(self, "mean_", None) is not None:
+            weights = weights / self.scale_[:, None]
+            bias = bias - self.mean_ @ weights
+        return np.ascontiguousarray(weights, dtype=dtype), bias.astype(dtype)
 
     def _variance(self):
         """Per-feature visible variances (Gaussian units), or None."""
@@ -488,6 +534,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     def _hidden_probabilities(self, source, dtype=None):
         """Hidden means: probabilities, or ``max(0, x)`` for rectified units."""
         dtype = dtype or self._compute_dtype(source)
+        source = self._standardized(source)
         weights = self._effective_weights(dtype)
         bias = self.intercept_hidden_.astype(dtype)
         out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
@@ -522,7 +569,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         dtype = hidden.dtype
         out = hidden @ self.components_.astype(dtype)
         out += self.intercept_visible_.astype(dtype)
-        return self._visible_mean(out)
+        return self._to_input_units(self._visible_mean(out))
 
     def gibbs(self, v):
         """One Gibbs step from ``v``: sample ``h ~ P(h | v)``, then ``v' ~ P(v | h)``.
@@ -541,7 +588,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             Binary visible states (0.0 or 1.0).
         """
         check_is_fitted(self)
-        source = validate_rows(self, v, reset=False)
+        source = self._standardized(validate_rows(self, v, reset=False))
         rng = self._rng
         dtype = self._compute_dtype(source)
         weights = self._effective_weights(dtype)
@@ -558,7 +605,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         pre += self.intercept_visible_.astype(dtype)
         if self._visible_units == "gaussian":
             std = np.sqrt(self._variance()) if self._variance() is not None else 1.0
-            return pre + std * rng.standard_normal(pre.shape, dtype=dtype)
+            return self._to_input_units(pre + std * rng.standard_normal(pre.shape, dtype=dtype))
         p = expit(pre, out=pre)
         return (rng.random(p.shape, dtype=dtype) < p).astype(dtype)
 
@@ -581,7 +628,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         F : ndarray of shape (n_samples,), float64
         """
         check_is_fitted(self)
-        source = validate_rows(self, X, reset=False)
+        source = self._standardized(validate_rows(self, X, reset=False))
         weights = self._effective_weights(np.float64)
         hidden_bias = self.intercept_hidden_.astype(np.float64)
         visible_bias = self.intercept_visible_.astype(np.float64)
@@ -774,9 +821,10 @@ def _monitor_block(source):
 class GaussianRBM(_BaseRBM):
     """Gaussian-Bernoulli RBM: real-valued visible units of unit variance.
 
-    For standardised real-valued data (e.g. after
-    :class:`sklearn.preprocessing.StandardScaler`). The visible units are
-    Gaussian with mean ``b + W h`` and variance 1, the hidden units binary (or
+    For real-valued data, which it standardises itself (``standardize=True``):
+    the model is fitted to ``v = (X - mean_) / scale_``, in whose units the
+    visible units are Gaussian with mean ``b + W h`` and variance 1, the
+    hidden units binary (or
     rectified with ``hidden_units='relu'``):
     ``P(h_j = 1 | v) = sigmoid(c_j + W_j.v)``. Same API, training options and
     guarantees as :class:`BernoulliRBM`; the learning rate defaults to 0.01
@@ -791,6 +839,14 @@ class GaussianRBM(_BaseRBM):
         Learn a variance per visible unit (Cho et al., 2011, parametrised as
         ``log sigma^2`` and kept within [0.01, 100]); the visible units then
         enter the hidden units as ``v / sigma^2``. Off: every variance is 1.
+    standardize : bool, default=True
+        Fit the model to each column centred on its mean and divided by its
+        standard deviation (constant columns by 1), computed by ``fit`` (or
+        the first ``partial_fit`` call) and kept in ``mean_`` and ``scale_``.
+        Unit-variance visible units assume this: fitted to unscaled data, such
+        as pixel values in [0, 16], the hidden units saturate and the model
+        explains little. Every method takes and returns data in its own units;
+        set False only for data already standardised.
     learning_rate : float, default=0.01
     batch_size : int, default=100
     n_iter : int, default=10
@@ -814,7 +870,13 @@ class GaussianRBM(_BaseRBM):
         As in :class:`BernoulliRBM`; ``intercept_visible_`` starts at the
         data's column means.
     sigma_ : ndarray of shape (n_features,)
-        Standard deviation of each visible unit (ones unless ``learn_variance``).
+        Standard deviation of each visible unit (ones unless ``learn_variance``),
+        in the standardised units.
+    mean_ : ndarray of shape (n_features,) or None
+        Column means of the training data (None when ``standardize=False``).
+    scale_ : ndarray of shape (n_features,) or None
+        Column standard deviations of the training data, 1 for constant
+        columns (None when ``standardize=False``).
 
     Notes
     -----
@@ -826,12 +888,19 @@ class GaussianRBM(_BaseRBM):
     ``-log`` of the integral of ``exp(-E(v, h))`` over h, up to the Gaussian
     normalisation; with learned variances the quadratic term is
     ``sum_i (v_i - b_i)^2 / (2 sigma_i^2)`` and the hidden input ``W^T (v / sigma^2)``.
+
+    With ``standardize=True``, ``components_``, the intercepts, ``sigma_``,
+    ``free_energy`` and ``history_`` describe the standardised data, while
+    ``transform``, ``reconstruct``, ``gibbs``, ``sample`` and
+    ``log_likelihood`` take and give data in its own units (``log_partition``
+    includes the ``sum(log(scale_))`` that the change of units adds).
     """
 
     _visible_units = "gaussian"
     _parameter_constraints: dict = {
         **_BaseRBM._parameter_constraints,
         "learn_variance": ["boolean"],
+        "standardize": ["boolean"],
     }
 
     def __init__(
@@ -840,6 +909,7 @@ class GaussianRBM(_BaseRBM):
         *,
         hidden_units="bernoulli",
         learn_variance=False,
+        standardize=True,
         learning_rate=0.01,
         batch_size=100,
         n_iter=10,
@@ -874,3 +944,4 @@ class GaussianRBM(_BaseRBM):
             verbose=verbose,
         )
         self.learn_variance = learn_variance
+        self.standardize = standardize

@@ -272,6 +272,20 @@ def test_default_regressor_fits_a_linear_target(digits, learning_seed, learning_
     assert_allclose(reg.to_mlp().predict(Xt), reg.predict(Xt), rtol=1e-5, atol=1e-3)
 
 
+@pytest.mark.parametrize("pretrain_epochs", [20, 0])
+def test_small_regressor_fits_a_linear_target_of_raw_pixels(pretrain_epochs, learning_seed,
+                                                            learning_check):
+    """Raw pixels in [0, 16] get Gaussian visible units; unstandardised, their
+    RBM's hidden units saturated and this fit stopped near R^2 0.85."""
+    X, _ = load_digits(return_X_y=True)
+    X, _ = train_test_split(X, random_state=0)
+    target = X[:, 20] * 3.0 + X[:, 40] * 100.0 + 7.0
+    reg = DBNRegressor((64,), pretrain_epochs=pretrain_epochs,
+                       random_state=learning_seed).fit(X, target)
+    assert reg.rbms_[0] is None or reg.rbms_[0].scale_.max() > 1.0
+    learning_check("training R^2", reg.score(X, target), above=0.99)
+
+
 def test_regressor_reports_its_loss_in_the_targets_units(digits):
     """loss_curve_ is MLPRegressor's loss (half the mean squared error over rows
     and targets), in the user's units, though training runs standardised."""

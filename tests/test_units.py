@@ -386,7 +386,9 @@ def test_learned_variances_let_samples_match_the_data_spread(learning_seed, lear
             v = rbm.gibbs(v)
         return v.std(0)
 
-    kw = dict(n_components=4, n_iter=30, learning_rate=0.01, random_state=learning_seed)
+    # Unstandardised, so that the variances have to be learned.
+    kw = dict(n_components=4, n_iter=30, learning_rate=0.01, standardize=False,
+              random_state=learning_seed)
     learned = GaussianRBM(learn_variance=True, **kw).fit(X)
     # measured up to 0.20 over 8 seeds; unit variances would be off by 1.5
     learning_check("max relative error of sample std",
@@ -403,18 +405,76 @@ def test_learned_variances_let_samples_match_the_data_spread(learning_seed, lear
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_dbn_unrolls_learned_variance_layer_exactly():
+@pytest.mark.parametrize("standardize", [False, True])
+def test_dbn_unrolls_learned_variance_layer_exactly(standardize):
     from dbn import DBN, DBNClassifier
 
     data = load_breast_cancer()
-    # Standardised, then spread unevenly: the learned noise levels move far from 1.
-    X = StandardScaler().fit_transform(data.data) * np.linspace(0.3, 3.0, 30)
-    rbm = GaussianRBM(8, learn_variance=True, n_iter=20, learning_rate=0.01,
-                      random_state=0).fit(X)
-    assert np.ptp(rbm.sigma_) > 0.5, rbm.sigma_
+    # Standardised, then spread unevenly and shifted: unstandardised, the
+    # learned noise levels move far from 1; standardised, the unrolled layer
+    # must fold means and scales far from 0 and 1 into its weights.
+    X = (StandardScaler().fit_transform(data.data) * np.linspace(0.3, 3.0, 30)
+         + np.linspace(-5.0, 5.0, 30))
+    rbm = GaussianRBM(8, learn_variance=True, standardize=standardize, n_iter=20,
+                      learning_rate=0.01, random_state=0).fit(X)
+    if standardize:
+        assert np.ptp(rbm.scale_) > 2 and np.abs(rbm.mean_).max() > 4
+    else:
+        assert rbm.mean_ is None and rbm.scale_ is None
+        assert np.ptp(rbm.sigma_) > 0.5, rbm.sigma_
     source = DBN((8,), visible_units="gaussian", pretrain_epochs=1, random_state=0).fit(X)
     source.rbms_ = [rbm]
     clf = DBNClassifier((8,), pretrained=source, frozen_layers=1, max_iter=1,
                         random_state=0).fit(X, data.target)
     hidden = naive.sigmoid(X @ clf.coefs_[0] + clf.intercepts_[0])
     assert_allclose(hidden, rbm.transform(X), rtol=1e-4, atol=1e-6)
+
+
+def test_standardized_rbm_is_a_density_in_the_data_units():
+    W, b, c = tiny_gaussian(3)
+    rbm = fitted_gaussian(W, b, c)
+    rbm.mean_, rbm.scale_ = np.array([3.0, -2.0]), np.array([0.5, 4.0])
+    W, b, c = naive.rbm_parts(rbm)
+    axes = [m + s * np.linspace(-12, 12, 481) for m, s in zip(rbm.mean_, rbm.scale_, strict=True)]
+    v = np.array(np.meshgrid(*axes)).reshape(2, -1).T
+    cell = (axes[0][1] - axes[0][0]) * (axes[1][1] - axes[1][0])
+    # log_partition counts the change of units: the density integrates to 1.
+    assert_allclose(np.sum(np.exp(rbm.log_likelihood(v))) * cell, 1.0, rtol=1e-5)
+    u = (v - rbm.mean_) / rbm.scale_
+    assert_allclose(rbm.transform(v[:5]), naive.sigmoid(u[:5] @ W + c), rtol=1e-5)
+    assert_allclose(rbm.free_energy(v[:5]), gaussian_free_energy(u[:5], W, b, c), rtol=1e-6)
+    hidden = naive.sigmoid(u[:5] @ W + c)
+    assert_allclose(rbm.reconstruct(v[:5]), (b + hidden @ W.T) * rbm.scale_ + rbm.mean_,
+                    rtol=1e-5)
+
+
+def test_standardize_makes_the_rbm_indifferent_to_feature_scales():
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    kw = dict(n_components=8, n_iter=5, batch_size=20, random_state=0)
+    ref = GaussianRBM(**kw).fit(X)
+    # Scaling by powers of two is exact in floating point, so standardising
+    # removes it exactly: the same model, bit for bit.
+    scales = 2.0 ** (np.arange(30) % 12 - 4)
+    scaled = GaussianRBM(**kw).fit(X * scales)
+    assert_array_equal(scaled.components_, ref.components_)
+    assert_array_equal(scaled.transform(X * scales), ref.transform(X))
+    assert_allclose(scaled.scale_, ref.scale_ * scales)
+    # Without standardising, the same data give a different (worse) model.
+    raw = GaussianRBM(standardize=False, **kw).fit(X * scales)
+    assert np.abs(raw.transform(X * scales) - ref.transform(X)).mean() > 0.1
+    # Any shift and scale: samples come back in the data's units.
+    shifted = X * 3.0 + 100.0
+    rbm = GaussianRBM(**kw).fit(shifted)
+    assert_allclose(rbm.mean_, shifted.mean(0), rtol=1e-12)
+    assert_allclose(rbm.scale_, shifted.std(0), rtol=1e-9)
+    samples = rbm.sample(200, n_steps=20, random_state=0)
+    assert np.abs(samples.mean(0) - 100.0).max() < 2.0
+
+
+def test_standardize_leaves_constant_columns_alone():
+    X = StandardScaler().fit_transform(load_breast_cancer().data)[:, :4]
+    X = np.hstack([X, np.full((len(X), 1), 7.0), np.full((len(X), 1), 0.0)])
+    rbm = GaussianRBM(4, n_iter=3, random_state=0).fit(X)
+    assert_array_equal(rbm.scale_[4:], [1.0, 1.0])
+    assert np.isfinite(rbm.components_).all()
+    assert np.isfinite(rbm.transform(X)).all()
