@@ -21,7 +21,10 @@ without any per-batch allocation.
 
 import numpy as np
 
-from . import _kernels
+from ._lazy import lazy_import
+
+_kernels = lazy_import("dbn._kernels")
+_numba = lazy_import("dbn._numba")
 
 
 def pack_params(weights_vh, hidden_bias, visible_bias):
@@ -126,10 +129,10 @@ class CDWorkspace:
                                 learning_rate, momentum, model_is_mean=chains is None)
         np.matmul(vis[:2 * n].T, hid[:2 * n], out=self.grad)
         if sparsity_cost > 0.0:
-            _kernels.column_sums(hid[:n, :H], self.hidden_sum)
+            _numba.column_sums(hid[:n, :H], self.hidden_sum)
             hidden_mean *= sparsity_decay
             hidden_mean += (1.0 - sparsity_decay) * self.hidden_sum / n
-            _kernels.column_sums(vis[:n, :V], self.visible_sum)
+            _numba.column_sums(vis[:n, :V], self.visible_sum)
             _kernels.sparsity_adjust(self.grad, hidden_mean, self.visible_sum, n,
                                      sparsity_target, sparsity_cost, V, H)
         _kernels.momentum_update(P, velocity, self.grad, 1.0 / n, learning_rate,

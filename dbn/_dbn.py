@@ -2,7 +2,6 @@
 
 import copy
 import time
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,16 +20,18 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from . import _kernels, _likelihood
+from . import _likelihood
 from ._atomic import atomic_fit
 from ._data import (
     DenseRows,
+    as_row_source,
     in_unit_interval,
     iter_blocks,
     training_statistics,
     validate_held_out,
     validate_rows,
 )
+from ._lazy import lazy_import
 from ._network import (
     FeedForward,
     batch_loss,
@@ -41,7 +42,10 @@ from ._network import (
 from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._random import make_generator
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._warnings import warn
 from .exceptions import DivergenceError
+
+_kernels = lazy_import("dbn._kernels")
 
 _PRETRAIN_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -102,7 +106,7 @@ def _seeds(rng, n):
 
 def _hidden_float32(rbm, X):
     """Hidden means of ``rbm`` for ``X`` as float32 (input of the next layer)."""
-    source = X if isinstance(X, DenseRows) else DenseRows(np.asarray(X))
+    source = as_row_source(X)
     return rbm._hidden_probabilities(source, dtype=np.float32)
 
 
@@ -142,12 +146,11 @@ class _Pretrainer:
         )
 
     def fit_stack(self, source, sizes, seeds, start_layer=0, data=None, n_epochs=None,
-                  X_val=None, stacklevel=2):
+                  X_val=None):
         """Train RBMs for ``sizes[start_layer:]``, bottom up.
 
         ``data`` is the input of layer ``start_layer`` (the row source itself
-        for layer 0, else the float32 features of the layer below). Warnings
-        of the RBMs are re-issued ``stacklevel`` frames up, at the user's call.
+        for layer 0, else the float32 features of the layer below).
         """
         e = self.est
         n_epochs = e.pretrain_epochs if n_epochs is None else n_epochs
@@ -161,12 +164,8 @@ class _Pretrainer:
                       f"{fan_in} -> {sizes[layer]} units, {n_epochs} epochs", flush=True)
             rbm = self.rbm(layer, sizes[layer], seeds[layer], n_epochs)
             try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    rbm.fit(layer_input.X,
-                            X_val=None if X_val is None else getattr(X_val, "X", X_val))
-                for w in caught:
-                    warnings.warn(w.message, w.category, stacklevel=stacklevel)
+                rbm.fit(layer_input.X,
+                        X_val=None if X_val is None else getattr(X_val, "X", X_val))
             except DivergenceError as exc:
                 raise DivergenceError(
                     f"{name} diverged while pretraining layer {layer + 1} of "
@@ -294,9 +293,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if X_val is not None:
             X_val = validate_held_out(self, X_val)
         self.rbms_ = _Pretrainer(self, source.n_rows, visible_units).fit_stack(
-            source, sizes, _seeds(rng, len(sizes)), X_val=X_val,
-            stacklevel=5,  # fit_stack, fit, _fit_context, atomic_fit, caller
-        )
+            source, sizes, _seeds(rng, len(sizes)), X_val=X_val)
         return self
 
     def sample(self, n_samples, n_steps=1000, random_state=None):
@@ -504,9 +501,7 @@ class _BaseDBNNet(BaseEstimator):
             if transferred:
                 data = self._forward_hidden(source, coefs, intercepts)
             new = _Pretrainer(self, source.n_rows, visible_units).fit_stack(
-                source, sizes, seeds, start_layer=len(transferred), data=data,
-                stacklevel=7,  # ..., _initial_layers, _fit, fit, _fit_context, atomic_fit
-            )
+                source, sizes, seeds, start_layer=len(transferred), data=data)
             rbms.extend(new)
             for rbm in new:
                 W, b = rbm._unrolled_layer(np.float32)
@@ -699,11 +694,10 @@ class _BaseDBNNet(BaseEstimator):
                               f"learning rate lowered to {optimizer.learning_rate:g}",
                               flush=True)
             else:
-                warnings.warn(
+                warn(
                     f"{name}: fine-tuning reached max_iter={self.max_iter} epochs without "
                     "converging; raise max_iter or use early_stopping=True.",
                     ConvergenceWarning,
-                    stacklevel=6,
                 )
         if self.early_stopping and best_params is not None:
             for p, best in zip(params, best_params, strict=True):
@@ -1298,11 +1292,10 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             )
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if y.ndim == 2 and y.shape[1] == 1:
-            warnings.warn(
+            warn(
                 "A column-vector y was passed when a 1d array was expected. Please "
                 "change the shape of y to (n_samples,), for example using ravel().",
                 _data_conversion_warning(),
-                stacklevel=6,
             )
         if y.shape[0] != n_rows:
             raise ValueError(

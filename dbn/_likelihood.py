@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, logsumexp
 
-from . import _kernels
+from ._lazy import lazy_import
+
+_kernels = lazy_import("dbn._kernels")
 
 #: Enumeration is refused above this many units in the enumerated layer.
 MAX_EXACT_UNITS = 25

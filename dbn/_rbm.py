@@ -15,7 +15,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _kernels, _likelihood
+from . import _likelihood
 from ._atomic import atomic_fit
 from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
 from ._data import (
@@ -27,8 +27,11 @@ from ._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
+from ._lazy import lazy_import
 from ._random import copy_generator, make_generator
 from .exceptions import DivergenceError
+
+_kernels = lazy_import("dbn._kernels")
 
 # Rows of the training data on which the per-epoch reconstruction error is
 # measured: spread evenly over the data, fixed for the whole fit, no RNG used.
@@ -174,7 +177,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             held_out = _monitor_block(validate_held_out(self, X_val))
         means, stds, lo, hi = training_statistics(source, type(self).__name__)
         if self._visible_units == "bernoulli":
-            warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=6)
+            warn_if_outside_unit_interval(lo, hi, type(self).__name__)
         if incremental:
             center, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
         elif self._visible_units == "gaussian" and self.standardize:
