@@ -26,8 +26,10 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.frozen import FrozenEstimator
 
-from ._dbn import DBN, DBNClassifier, DBNRegressor
+from ._classifier import DBNClassifier
+from ._dbn import DBN
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._regressor import DBNRegressor
 from .exceptions import ModelFileError
 
 FORMAT_NAME = "dbn-model"
