@@ -27,6 +27,7 @@ from ._pretraining import (
 )
 from ._random import make_generator
 from ._transfer import forward_hidden, pretrained_layers, pretrained_rbms
+from ._units import units
 
 #: scikit-learn's MLP names of the hidden activations (for ``to_mlp``).
 SKLEARN_ACTIVATION = {"sigmoid": "logistic", "relu": "relu"}
@@ -58,7 +59,7 @@ class _BaseDBNNet(BaseEstimator):
 
     @property
     def _hidden_activation(self):
-        return "relu" if self.hidden_units == "relu" else "sigmoid"
+        return units(self.hidden_units).activation
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._data import DenseRows, as_row_source, in_unit_interval
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._units import GAUSSIAN, units
 from .exceptions import DivergenceError
 
 #: Parameters shared by every estimator that pretrains a stack.
@@ -118,14 +119,14 @@ def rbm_for_layer(settings, layer, n_components, seed):
     """The RBM of ``layer``: its visible units are the data's (layer 0) or
     the layer below's (binary for sigmoid units, real for rectified ones)."""
     s = settings
-    gaussian = s.visible_units == "gaussian" if layer == 0 else s.hidden_units == "relu"
+    hidden = units(s.hidden_units)
+    visible = units(s.visible_units) if layer == 0 else hidden.as_visible
     learning_rate = s.learning_rate
     if learning_rate == "auto":
         # Gaussian visible and rectified hidden units each want ~10x
         # smaller steps than binary ones (Hinton's practical guide).
-        learning_rate = 0.1 * (0.1 if gaussian else 1.0) * (
-            0.1 if s.hidden_units == "relu" else 1.0)
-    cls = GaussianRBM if gaussian else BernoulliRBM
+        learning_rate = 0.1 * visible.learning_rate_factor * hidden.learning_rate_factor
+    cls = GaussianRBM if visible is GAUSSIAN else BernoulliRBM
     return cls(
         n_components=n_components,
         hidden_units=s.hidden_units,

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import expit
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -29,6 +28,7 @@ from ._data import (
 )
 from ._lazy import lazy_import
 from ._random import copy_generator, make_generator
+from ._units import BERNOULLI, GAUSSIAN, units
 from .exceptions import DivergenceError
 
 _kernels = lazy_import("dbn._kernels")
@@ -59,7 +59,14 @@ class _TrainingState:
 class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Shared orchestration of the RBMs; subclasses fix the visible unit type."""
 
-    _visible_units = "bernoulli"
+    _visible = BERNOULLI
+    #: GaussianRBM's extras: visible variances (``sigma_``, ``learn_variance``)
+    #: and input standardisation (``mean_``, ``scale_``, ``standardize``).
+    _real_valued = False
+
+    @property
+    def _hidden(self):
+        return units(self.hidden_units)
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -172,15 +179,13 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     def _fit(self, X, *, n_epochs, incremental, X_val=None):
         source = validate_rows(self, X, reset=not incremental)
-        held_out = None
-        if X_val is not None:
-            held_out = _monitor_block(validate_held_out(self, X_val))
+        held_source = None if X_val is None else validate_held_out(self, X_val)
         means, stds, lo, hi = training_statistics(source, type(self).__name__)
-        if self._visible_units == "bernoulli":
+        if self._visible.value_range is not None:
             warn_if_outside_unit_interval(lo, hi, type(self).__name__)
         if incremental:
             center, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
-        elif self._visible_units == "gaussian" and self.standardize:
+        elif self._real_valued and self.standardize:
             center, scale = means, standardizing_scale(means, stds, source.n_rows)
         else:
             center = scale = None
@@ -189,16 +194,16 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             # means are then zero.
             source = StandardizedRows(source, center, scale)
             means = np.zeros_like(means)
-            if X_val is not None:
-                held_out = _monitor_block(StandardizedRows(
-                    validate_held_out(self, X_val), center, scale))
+            if held_source is not None:
+                held_source = StandardizedRows(held_source, center, scale)
+        held_out = None if held_source is None else _monitor_block(held_source)
         if incremental:
             state = self._resume_state()
         else:
             state = self._initial_state(source.n_features, means)
         batch_rows = min(self.batch_size, source.n_rows)
         workspace = CDWorkspace(source.n_features, self.n_components, batch_rows,
-                                self._visible_units, self.hidden_units)
+                                self._visible, self._hidden)
         monitor = _monitor_block(source)
         # A diverging run is caught by the finiteness check after each epoch,
         # which names the cure; numpy's overflow warnings would only be noise.
@@ -207,7 +212,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 self._run_epoch(source, state, workspace, monitor, held_out,
                                 epochs_left=n_epochs - epoch - 1)
         self._publish(state)
-        if self._visible_units == "gaussian":
+        if self._real_valued:
             self.mean_, self.scale_ = center, scale
         return self
 
@@ -215,11 +220,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         rng = make_generator(self.random_state)
         H = self.n_components
         weights = 0.01 * rng.standard_normal((n_features, H), dtype=np.float32)
-        if self._visible_units == "gaussian":
-            visible_bias = means
-        else:
-            p = np.clip(means, 1e-4, 1.0 - 1e-4)
-            visible_bias = np.log(p / (1.0 - p))
+        visible_bias = self._visible.initial_bias(means)
         params = pack_params(weights, np.zeros(H), visible_bias)
         chains = None
         if self.persistent:
@@ -325,15 +326,15 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             )
         elapsed = time.perf_counter() - start
         variance = None if state.log_variance is None else np.exp(state.log_variance)
-        recon = mean_field_reconstruction(monitor, state.params, self._visible_units,
-                                          self.hidden_units, variance)
+        recon = mean_field_reconstruction(monitor, state.params, self._visible,
+                                          self._hidden, variance)
         error = _kernels.squared_error(recon, monitor) / monitor.size
         history = state.history
         history["reconstruction_error"].append(float(error))
         history["epoch_time"].append(elapsed)
         params = self._likelihood_params(state.params, variance)
         message = f"reconstruction error {error:.5f}"
-        if self._visible_units == "bernoulli":
+        if self._visible.discrete:
             pl = _sampled_pseudo_likelihood(monitor, params)
             history.setdefault("pseudo_likelihood", []).append(pl)
             message += f", pseudo-likelihood {pl:.3f}"
@@ -354,15 +355,15 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 self.components_.T.astype(np.float64),
                 self.intercept_visible_.astype(np.float64),
                 self.intercept_hidden_.astype(np.float64),
-                gaussian=self._visible_units == "gaussian",
-                relu=self.hidden_units == "relu",
+                visible=self._visible,
+                hidden=self._hidden,
                 variance=self._variance(),
             )
         V, H = P.shape[0] - 1, P.shape[1] - 1
         return _likelihood.RBMParams(
             P[:V, :H].astype(np.float64), P[:V, H].astype(np.float64),
-            P[V, :H].astype(np.float64), gaussian=self._visible_units == "gaussian",
-            relu=self.hidden_units == "relu", variance=variance)
+            P[V, :H].astype(np.float64), visible=self._visible, hidden=self._hidden,
+            variance=variance)
 
     # ------------------------------------------------ likelihood and sampling
 
@@ -466,7 +467,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self._hidden_mean = state.hidden_mean
         self._rng = state.rng
         self._base_visible_bias = state.base_visible_bias
-        if self._visible_units == "gaussian":
+        if self._real_valued:
             self.sigma_ = (
                 np.ones(V) if state.log_variance is None
                 else np.exp(0.5 * state.log_variance)
@@ -499,7 +500,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     def _variance(self):
         """Per-feature visible variances (Gaussian units), or None."""
-        if self._visible_units != "gaussian" or not getattr(self, "learn_variance", False):
+        if not (self._real_valued and self.learn_variance):
             return None
         return np.asarray(self.sigma_, dtype=np.float64) ** 2
 
@@ -546,12 +547,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             # then the same as those of its float32 copy (and twice as fast).
             out[start:stop] = block.astype(dtype, copy=False) @ weights
         out += bias
-        if self.hidden_units == "relu":
-            return np.maximum(out, 0, out=out)
-        return expit(out, out=out)
-
-    def _visible_mean(self, pre):
-        return pre if self._visible_units == "gaussian" else expit(pre, out=pre)
+        return self._hidden.mean(out)
 
     def reconstruct(self, X):
         """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
@@ -572,7 +568,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         dtype = hidden.dtype
         out = hidden @ self.components_.astype(dtype)
         out += self.intercept_visible_.astype(dtype)
-        return self._to_input_units(self._visible_mean(out))
+        return self._to_input_units(self._visible.mean(out))
 
     def gibbs(self, v):
         """One Gibbs step from ``v``: sample ``h ~ P(h | v)``, then ``v' ~ P(v | h)``.
@@ -599,18 +595,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         for start, stop, block in iter_blocks(source):
             pre_h[start:stop] = block @ weights
         pre_h += self.intercept_hidden_.astype(dtype)
-        if self.hidden_units == "relu":
-            noise = rng.standard_normal(pre_h.shape, dtype=dtype)
-            h = np.maximum(pre_h + np.sqrt(expit(pre_h)) * noise, 0)
-        else:
-            h = (rng.random(pre_h.shape, dtype=dtype) < expit(pre_h)).astype(dtype)
+        h = self._hidden.sample(pre_h, rng)
         pre = h @ self.components_.astype(dtype)
         pre += self.intercept_visible_.astype(dtype)
-        if self._visible_units == "gaussian":
-            std = np.sqrt(self._variance()) if self._variance() is not None else 1.0
-            return self._to_input_units(pre + std * rng.standard_normal(pre.shape, dtype=dtype))
-        p = expit(pre, out=pre)
-        return (rng.random(p.shape, dtype=dtype) < p).astype(dtype)
+        return self._to_input_units(self._visible.sample(pre, rng, self._variance()))
 
     def free_energy(self, X):
         """Free energy of each row: ``P(v)`` is proportional to ``exp(-F(v))``.
@@ -640,9 +628,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         for start, stop, block in iter_blocks(source):
             pre = np.asarray(block @ weights, dtype=np.float64)
             pre += hidden_bias
-            hidden_term = np.empty(stop - start)
-            _kernels.hidden_free_energy_rows(pre, self.hidden_units == "relu", hidden_term)
-            if self._visible_units == "gaussian":
+            hidden_term = self._hidden.free_energy_term(pre)
+            # The same terms as the units' (_likelihood), arranged for a
+            # block that may be sparse.
+            if self._real_valued:
                 dense = block.toarray() if hasattr(block, "toarray") else block
                 diff = np.asarray(dense, dtype=np.float64) - visible_bias
                 scaled = diff if variance is None else diff / variance
@@ -671,7 +660,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         scores : ndarray of shape (n_samples,), float64
         """
         check_is_fitted(self)
-        if self._visible_units == "gaussian":
+        if not self._visible.discrete:
             return -self.free_energy(X)
         source = validate_rows(self, X, reset=False)
         weights = np.ascontiguousarray(self.components_.T, dtype=np.float64)
@@ -682,7 +671,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             dense = block.toarray() if hasattr(block, "toarray") else block
             dense = np.ascontiguousarray(dense, dtype=np.float64)
             _kernels.pseudo_likelihood_rows(
-                dense, weights, visible_bias, hidden_bias, self.hidden_units == "relu",
+                dense, weights, visible_bias, hidden_bias, self._hidden.stepped_free_energy,
                 out[start:stop],
             )
         return out
@@ -899,7 +888,8 @@ class GaussianRBM(_BaseRBM):
     includes the ``sum(log(scale_))`` that the change of units adds).
     """
 
-    _visible_units = "gaussian"
+    _visible = GAUSSIAN
+    _real_valued = True
     _parameter_constraints: dict = {
         **_BaseRBM._parameter_constraints,
         "learn_variance": ["boolean"],
