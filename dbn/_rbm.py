@@ -1,7 +1,5 @@
 """Restricted Boltzmann Machine estimators."""
 
-import time
-from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _likelihood
 from ._atomic import atomic_fit
-from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
+from ._cd import pack_params
 from ._data import (
     StandardizedRows,
     iter_blocks,
@@ -27,34 +25,11 @@ from ._data import (
     warn_if_outside_unit_interval,
 )
 from ._lazy import lazy_import
-from ._random import copy_generator, make_generator
+from ._random import make_generator
+from ._rbm_training import CDSettings, initial_state, monitor_block, resume, train
 from ._units import BERNOULLI, GAUSSIAN, units
-from .exceptions import DivergenceError
 
 _kernels = lazy_import("dbn._kernels")
-
-# Rows of the training data on which the per-epoch reconstruction error is
-# measured: spread evenly over the data, fixed for the whole fit, no RNG used.
-_MONITOR_ROWS = 1000
-
-
-@dataclass
-class _TrainingState:
-    """Everything a fit changes, kept apart from the estimator until it succeeds."""
-
-    params: np.ndarray
-    velocity: np.ndarray
-    rng: np.random.Generator
-    hidden_mean: np.ndarray
-    chains: np.ndarray | None = None
-    log_variance: np.ndarray | None = None
-    log_variance_velocity: np.ndarray | None = None
-    base_visible_bias: np.ndarray | None = None
-    n_iter: int = 0
-    history: dict = field(
-        default_factory=lambda: {"reconstruction_error": [], "epoch_time": []}
-    )
-
 
 class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Shared orchestration of the RBMs; subclasses fix the visible unit type."""
@@ -196,54 +171,32 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             means = np.zeros_like(means)
             if held_source is not None:
                 held_source = StandardizedRows(held_source, center, scale)
-        held_out = None if held_source is None else _monitor_block(held_source)
+        held_out = None if held_source is None else monitor_block(held_source)
+        settings = self._cd_settings()
+        learn_variance = self._real_valued and self.learn_variance
         if incremental:
-            state = self._resume_state()
+            state = self._resume_state(settings, learn_variance)
         else:
-            state = self._initial_state(source.n_features, means)
-        batch_rows = min(self.batch_size, source.n_rows)
-        workspace = CDWorkspace(source.n_features, self.n_components, batch_rows,
-                                self._visible, self._hidden)
-        monitor = _monitor_block(source)
-        # A diverging run is caught by the finiteness check after each epoch,
-        # which names the cure; numpy's overflow warnings would only be noise.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for epoch in range(n_epochs):
-                self._run_epoch(source, state, workspace, monitor, held_out,
-                                epochs_left=n_epochs - epoch - 1)
+            state = initial_state(settings, source.n_features, self.n_components, means,
+                                  self.random_state, learn_variance)
+        train(settings, state, source, n_epochs, held_out)
         self._publish(state)
         if self._real_valued:
             self.mean_, self.scale_ = center, scale
         return self
 
-    def _initial_state(self, n_features, means):
-        rng = make_generator(self.random_state)
-        H = self.n_components
-        weights = 0.01 * rng.standard_normal((n_features, H), dtype=np.float32)
-        visible_bias = self._visible.initial_bias(means)
-        params = pack_params(weights, np.zeros(H), visible_bias)
-        chains = None
-        if self.persistent:
-            # Chains start with every hidden unit off, i.e. from the
-            # independent model given by the visible biases.
-            chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
-            chains[:, H] = 1.0
-        log_variance = None
-        if getattr(self, "learn_variance", False):
-            # Unit variances to start with: the data are expected standardised.
-            log_variance = np.zeros(n_features)
-        return _TrainingState(
-            params=params,
-            velocity=np.zeros_like(params),
-            rng=rng,
-            hidden_mean=np.full(H, self.sparsity_target),
-            chains=chains,
-            log_variance=log_variance,
-            log_variance_velocity=None if log_variance is None else np.zeros(n_features),
-            base_visible_bias=np.asarray(visible_bias, dtype=np.float64),
+    def _cd_settings(self):
+        return CDSettings(
+            name=type(self).__name__, visible=self._visible, hidden=self._hidden,
+            learning_rate=self.learning_rate, batch_size=self.batch_size,
+            cd_steps=self.cd_steps, persistent=self.persistent, momentum=self.momentum,
+            initial_momentum=self.initial_momentum, momentum_warmup=self.momentum_warmup,
+            weight_decay=self.weight_decay, sparsity_target=self.sparsity_target,
+            sparsity_cost=self.sparsity_cost, shuffle=self.shuffle,
+            verbose=max(int(self.verbose), 0),
         )
 
-    def _resume_state(self):
+    def _resume_state(self, settings, learn_variance):
         params = pack_params(
             self.components_.T, self.intercept_hidden_, self.intercept_visible_
         )
@@ -253,117 +206,27 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 f"n_components={H} does not match the fitted model's "
                 f"{params.shape[1] - 1} hidden units; call fit to start anew."
             )
-        velocity = getattr(self, "_velocity", None)
-        if velocity is None or velocity.shape != params.shape:
-            velocity = np.zeros_like(params)
-        chains = getattr(self, "_chains", None)
-        if self.persistent and (chains is None or chains.shape != (self.batch_size, H + 1)):
-            chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
-            chains[:, H] = 1.0
-        history = getattr(self, "history_", None) or {
-            "reconstruction_error": [],
-            "epoch_time": [],
-        }
-        rng = getattr(self, "_rng", None)
-        if rng is None:
-            rng = make_generator(self.random_state)
-        hidden_mean = getattr(self, "_hidden_mean", None)
-        if hidden_mean is None or hidden_mean.shape != (H,):
-            hidden_mean = np.full(H, self.sparsity_target)
-        log_variance = velocity_z = None
-        if getattr(self, "learn_variance", False):
+        log_variance = None
+        if learn_variance:
             log_variance = 2.0 * np.log(getattr(self, "sigma_", np.ones(params.shape[0] - 1)))
-            velocity_z = getattr(self, "_log_variance_velocity", None)
-            velocity_z = np.zeros_like(log_variance) if velocity_z is None else velocity_z.copy()
-        # Work on copies: a failed call must leave the fitted model untouched.
-        base = getattr(self, "_base_visible_bias", None)
-        return _TrainingState(
-            base_visible_bias=self.intercept_visible_.astype(np.float64) if base is None else base,
-            log_variance=log_variance,
-            log_variance_velocity=velocity_z,
-            params=params,
-            velocity=velocity.copy(),
-            rng=copy_generator(rng),
-            hidden_mean=hidden_mean.copy(),
-            chains=None if chains is None or not self.persistent else chains.copy(),
-            n_iter=getattr(self, "n_iter_", 0),
-            history={k: list(v) for k, v in history.items()},
-        )
+        return resume(getattr(self, "_training_state", None), settings, params, log_variance,
+                      getattr(self, "n_iter_", 0), getattr(self, "history_", None),
+                      self.random_state)
 
-    def _run_epoch(self, source, state, workspace, monitor, held_out=None, epochs_left=0):
-        start = time.perf_counter()
-        momentum = (
-            self.initial_momentum if state.n_iter < self.momentum_warmup else self.momentum
-        )
-        buffer = workspace.vis
-        for rows in source.batches(workspace.batch_size, state.rng, self.shuffle):
-            source.read(rows, buffer)
-            workspace.step(
-                state.params,
-                state.velocity,
-                rows.shape[0],
-                state.rng,
-                cd_steps=self.cd_steps,
-                chains=state.chains,
-                learning_rate=self.learning_rate,
-                momentum=momentum,
-                weight_decay=self.weight_decay,
-                sparsity_target=self.sparsity_target,
-                sparsity_cost=self.sparsity_cost,
-                hidden_mean=state.hidden_mean,
-                log_variance=state.log_variance,
-                log_variance_velocity=state.log_variance_velocity,
-            )
-        state.n_iter += 1
-        finite = np.isfinite(state.params).all() and (
-            state.log_variance is None or np.isfinite(state.log_variance).all())
-        if not finite:
-            raise DivergenceError(
-                f"{type(self).__name__} diverged in epoch {state.n_iter}: the weights "
-                f"became NaN or infinite with learning_rate={self.learning_rate}. "
-                f"Lower the learning rate (e.g. to {self.learning_rate / 10:g}).",
-                epoch=state.n_iter, learning_rate=self.learning_rate,
-            )
-        elapsed = time.perf_counter() - start
-        variance = None if state.log_variance is None else np.exp(state.log_variance)
-        recon = mean_field_reconstruction(monitor, state.params, self._visible,
-                                          self._hidden, variance)
-        error = _kernels.squared_error(recon, monitor) / monitor.size
-        history = state.history
-        history["reconstruction_error"].append(float(error))
-        history["epoch_time"].append(elapsed)
-        params = self._likelihood_params(state.params, variance)
-        message = f"reconstruction error {error:.5f}"
-        if self._visible.discrete:
-            pl = _sampled_pseudo_likelihood(monitor, params)
-            history.setdefault("pseudo_likelihood", []).append(pl)
-            message += f", pseudo-likelihood {pl:.3f}"
-        if held_out is not None:
-            gap = float(np.mean(_likelihood.free_energy(held_out.astype(np.float64), params))
-                        - np.mean(_likelihood.free_energy(monitor.astype(np.float64), params)))
-            history.setdefault("free_energy_gap", []).append(gap)
-            message += f", free-energy gap {gap:+.3f}"
-        if self.verbose:
-            times = history["epoch_time"]
-            left = epochs_left * float(np.mean(times[-5:]))
-            print(f"[{type(self).__name__}] epoch {state.n_iter}: {message}, "
-                  f"{elapsed:.2f} s, ~{left:.0f} s left", flush=True)
-
-    def _likelihood_params(self, P=None, variance=None):
-        if P is None:
-            return _likelihood.RBMParams(
-                self.components_.T.astype(np.float64),
-                self.intercept_visible_.astype(np.float64),
-                self.intercept_hidden_.astype(np.float64),
-                visible=self._visible,
-                hidden=self._hidden,
-                variance=self._variance(),
-            )
-        V, H = P.shape[0] - 1, P.shape[1] - 1
+    def _likelihood_params(self):
         return _likelihood.RBMParams(
-            P[:V, :H].astype(np.float64), P[:V, H].astype(np.float64),
-            P[V, :H].astype(np.float64), visible=self._visible, hidden=self._hidden,
-            variance=variance)
+            self.components_.T.astype(np.float64),
+            self.intercept_visible_.astype(np.float64),
+            self.intercept_hidden_.astype(np.float64),
+            visible=self._visible,
+            hidden=self._hidden,
+            variance=self._variance(),
+        )
+
+    def _base_rate_bias(self):
+        """Visible biases of the base-rate model (the data's marginals)."""
+        base = getattr(getattr(self, "_training_state", None), "base_visible_bias", None)
+        return self.intercept_visible_.astype(np.float64) if base is None else base
 
     # ------------------------------------------------ likelihood and sampling
 
@@ -402,8 +265,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             for name, value in (("n_chains", n_chains), ("n_betas", n_betas)):
                 if not isinstance(value, Integral) or value < 2:
                     raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
-            base = getattr(self, "_base_visible_bias", None)
-            base = params.b if base is None else np.asarray(base, dtype=np.float64)
+            base = self._base_rate_bias()
             log_z, log_w = _likelihood.ais_log_partition(
                 params, base, int(n_chains), int(n_betas), make_generator(random_state))
             std = _likelihood.ais_spread(log_w)
@@ -449,8 +311,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         _check_count(n_steps, "n_steps", 0)
         rng = make_generator(random_state)
         params = self._likelihood_params()
-        base = getattr(self, "_base_visible_bias", None)
-        base = params.b if base is None else np.asarray(base, dtype=np.float64)
+        base = self._base_rate_bias()
         v = _likelihood.sample_visible(np.tile(base, (int(n_samples), 1)), params, rng)
         return self._to_input_units(_likelihood.gibbs_chain(v, params, int(n_steps), rng))
 
@@ -462,17 +323,12 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self.intercept_visible_ = state.params[:V, H].copy()
         self.n_iter_ = state.n_iter
         self.history_ = state.history
-        self._velocity = state.velocity
-        self._chains = state.chains
-        self._hidden_mean = state.hidden_mean
-        self._rng = state.rng
-        self._base_visible_bias = state.base_visible_bias
         if self._real_valued:
             self.sigma_ = (
                 np.ones(V) if state.log_variance is None
                 else np.exp(0.5 * state.log_variance)
             )
-            self._log_variance_velocity = state.log_variance_velocity
+        self._training_state = state.kept()
 
     def _standardized(self, source):
         """``source`` in the units the parameters describe (see ``mean_``)."""
@@ -588,7 +444,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         """
         check_is_fitted(self)
         source = self._standardized(validate_rows(self, v, reset=False))
-        rng = self._rng
+        rng = self._training_state.rng
         dtype = self._compute_dtype(source)
         weights = self._effective_weights(dtype)
         pre_h = np.empty((source.n_rows, weights.shape[1]), dtype=dtype)
@@ -786,28 +642,6 @@ class BernoulliRBM(_BaseRBM):
 def _check_count(value, name, minimum):
     if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-
-
-def _sampled_pseudo_likelihood(block, params):
-    """Pseudo-likelihood estimate ``V * mean_r log P(v_ri | v_r,-i)`` with one
-    fixed feature per row (row r flips feature r mod V): cheap enough for an
-    every-epoch monitor and comparable across epochs, since no RNG is drawn."""
-    V = block.astype(np.float64)
-    flipped = V.copy()
-    rows = np.arange(len(V))
-    cols = rows % V.shape[1]
-    flipped[rows, cols] = 1.0 - flipped[rows, cols]
-    gap = _likelihood.free_energy(flipped, params) - _likelihood.free_energy(V, params)
-    return float(V.shape[1] * np.mean(-np.logaddexp(0.0, -gap)))
-
-
-def _monitor_block(source):
-    """A fixed float32 sample of training rows for the per-epoch monitors."""
-    n = min(source.n_rows, _MONITOR_ROWS)
-    rows = source.monitor_rows(n)
-    block = np.empty((n, source.n_features), dtype=np.float32)
-    source.read(rows, block)
-    return block
 
 
 class GaussianRBM(_BaseRBM):
