@@ -4,9 +4,11 @@ Importing ``dbn`` compiles nothing: the Numba kernels compile on first use
 and are cached on disk.
 """
 
-from ._dbn import DBN, DBNClassifier, DBNRegressor
+from ._classifier import DBNClassifier
+from ._dbn import DBN
 from ._persistence import load, save
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._regressor import DBNRegressor
 from .exceptions import DataRangeWarning, DivergenceError, ModelFileError
 
 __version__ = "0.1.0"

@@ -21,7 +21,11 @@ without any per-batch allocation.
 
 import numpy as np
 
-from . import _kernels
+from ._lazy import lazy_import
+from ._units import units
+
+_kernels = lazy_import("dbn._kernels")
+_numba = lazy_import("dbn._numba")
 
 
 def pack_params(weights_vh, hidden_bias, visible_bias):
@@ -41,14 +45,16 @@ class CDWorkspace:
     ----------
     n_visible, n_hidden, batch_size : int
         Shapes of the model and the largest minibatch.
+    visible_units, hidden_units : str or Units
+        The layers' unit types (see ``_units``).
     """
 
     def __init__(self, n_visible, n_hidden, batch_size, visible_units="bernoulli",
                  hidden_units="bernoulli"):
         V, H, B = n_visible, n_hidden, batch_size
         self.n_visible, self.n_hidden, self.batch_size = V, H, B
-        self.gaussian_visible = visible_units == "gaussian"
-        self.relu_hidden = hidden_units == "relu"
+        self.visible = units(visible_units)
+        self.hidden = units(hidden_units)
         f32 = np.float32
         # Rows [0, n) hold the data, rows [n, 2n) the model's negative states.
         self.vis = np.zeros((2 * B, V + 1), dtype=f32)
@@ -126,55 +132,35 @@ class CDWorkspace:
                                 learning_rate, momentum, model_is_mean=chains is None)
         np.matmul(vis[:2 * n].T, hid[:2 * n], out=self.grad)
         if sparsity_cost > 0.0:
-            _kernels.column_sums(hid[:n, :H], self.hidden_sum)
+            _numba.column_sums(hid[:n, :H], self.hidden_sum)
             hidden_mean *= sparsity_decay
             hidden_mean += (1.0 - sparsity_decay) * self.hidden_sum / n
-            _kernels.column_sums(vis[:n, :V], self.visible_sum)
+            _numba.column_sums(vis[:n, :V], self.visible_sum)
             _kernels.sparsity_adjust(self.grad, hidden_mean, self.visible_sum, n,
                                      sparsity_target, sparsity_cost, V, H)
         _kernels.momentum_update(P, velocity, self.grad, 1.0 / n, learning_rate,
                                  momentum, weight_decay, V, H)
 
-    # Unit types: Bernoulli or noisy-rectified hidden units, Bernoulli or
-    # unit-variance Gaussian visible units. The "mean" of a unit is what the
-    # statistics use, a "sample" what the Gibbs chain carries on with.
+    # The unit types do the elementwise work; learned variances add a
+    # scaling: the state carried into the up pass is v / sigma^2.
     def _sample_hidden(self, start, stop, samples, negate, rng):
-        u = self.u_hid[:stop - start]
-        if self.relu_hidden:
-            rng.standard_normal(out=u, dtype=np.float32)
-            _kernels.relu_sample_rows(self.hid, start, stop, self.n_hidden, u, samples, negate)
-        else:
-            rng.random(out=u, dtype=np.float32)
-            _kernels.sigmoid_sample_rows(self.hid, start, stop, self.n_hidden, u, samples,
-                                         negate)
+        self.hidden.sample_hidden_rows(self.hid, start, stop, self.n_hidden, rng,
+                                       self.u_hid[:stop - start], samples, negate)
 
     def _hidden_mean(self, start, stop, negate):
-        if self.relu_hidden:
-            _kernels.relu_rows(self.hid, start, stop, self.n_hidden, negate)
-        else:
-            _kernels.sigmoid_rows(self.hid, start, stop, self.n_hidden, negate)
+        self.hidden.mean_rows(self.hid, start, stop, self.n_hidden, negate)
 
     def _sample_visible(self, start, stop, rng):
-        u = self.u_vis[:stop - start]
-        if self.gaussian_visible:
-            rng.standard_normal(out=u, dtype=np.float32)
-            if self.variance is None:
-                _kernels.add_noise_rows(self.vis, start, stop, self.n_visible, u)
-            else:
-                _kernels.add_scaled_noise_rows(self.vis, start, stop, self.n_visible, u,
-                                               self.std)
-                _kernels.scale_columns_rows(self.vis, start, stop, self.n_visible,
-                                            self.inv_variance)
-        else:
-            rng.random(out=u, dtype=np.float32)
-            _kernels.sample_rows_inplace(self.vis, start, stop, self.n_visible, u)
+        self.visible.sample_visible_rows(self.vis, start, stop, self.n_visible, rng,
+                                         self.u_vis[:stop - start],
+                                         None if self.variance is None else self.std)
+        if self.variance is not None:
+            _kernels.scale_columns_rows(self.vis, start, stop, self.n_visible,
+                                        self.inv_variance)
 
     def _visible_mean(self, start, stop):
-        if not self.gaussian_visible:
-            _kernels.sigmoid_rows(self.vis, start, stop, self.n_visible, False)
-        elif self.variance is not None:
-            # Gaussian means are the products themselves; with learned
-            # variances the state carried into the up pass is v / sigma^2.
+        self.visible.mean_rows(self.vis, start, stop, self.n_visible)
+        if self.variance is not None:
             _kernels.scale_columns_rows(self.vis, start, stop, self.n_visible,
                                         self.inv_variance)
 
@@ -208,11 +194,7 @@ def mean_field_reconstruction(X32, P, visible_units="bernoulli", hidden_units="b
     up = X32 if variance is None else (X32 / variance).astype(np.float32)
     np.matmul(up, P[:V, :H], out=hid[:, :H])
     hid[:, :H] += P[V, :H]
-    if hidden_units == "relu":
-        _kernels.relu_rows(hid, 0, n, H, False)
-    else:
-        _kernels.sigmoid_rows(hid, 0, n, H, False)
+    units(hidden_units).mean_rows(hid, 0, n, H)
     vis = hid @ P[:V, :].T
-    if visible_units == "bernoulli":
-        _kernels.sigmoid_rows(vis, 0, n, V, False)
+    units(visible_units).mean_rows(vis, 0, n, V)
     return vis

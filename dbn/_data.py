@@ -13,14 +13,17 @@ the way. Three kinds exist:
   so shuffling permutes whole batches rather than single rows.
 """
 
-import warnings
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_array, validate_data
 
-from . import _kernels
+from ._lazy import lazy_import
+from ._warnings import warn
 from .exceptions import DataRangeWarning
+
+_kernels = lazy_import("dbn._kernels")
 
 # Rows per block when a whole pass over the data is made outside training
 # (statistics, transform of lazy data): large enough for BLAS, small enough
@@ -131,6 +134,43 @@ def _validate_lazy(estimator, X, *, reset):
     return LazyRows(X)
 
 
+class RowSource(Protocol):
+    """What training reads data through: rows by index, into float32 buffers.
+
+    ``DenseRows``, ``CSRRows``, ``LazyRows`` and ``StandardizedRows`` follow it;
+    nothing inherits from another.
+    """
+
+    n_rows: int
+    n_features: int
+    dtype: np.dtype
+
+    def batches(self, batch_size, rng, shuffle, rows=None):
+        """Row-index arrays of the minibatches of one epoch (over ``rows`` if given)."""
+
+    def monitor_rows(self, n):
+        """``n`` row indices for the per-epoch monitors."""
+
+    def read(self, rows, out):
+        """Copy rows ``rows`` into the first ``len(rows)`` rows of ``out``."""
+
+    def block(self, start, stop):
+        """Rows ``start:stop`` as an array or CSR matrix (for whole passes)."""
+
+
+def _row_order_batches(n_rows, batch_size, rng, shuffle, rows):
+    """Batches of single rows in random order (for sources with random access)."""
+    order = np.arange(n_rows, dtype=np.int64) if rows is None else rows
+    if shuffle:
+        order = rng.permutation(order)
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def _spread_rows(n_rows, n):
+    """``n`` row indices spread evenly over ``n_rows`` rows."""
+    return np.unique(np.linspace(0, n_rows - 1, n).astype(np.int64))
+
+
 class DenseRows:
     """Rows of an in-memory or memory-mapped numpy array."""
 
@@ -140,25 +180,19 @@ class DenseRows:
         self.dtype = X.dtype
 
     def batches(self, batch_size, rng, shuffle, rows=None):
-        """Row-index arrays of the minibatches of one epoch (over ``rows`` if given)."""
-        order = np.arange(self.n_rows, dtype=np.int64) if rows is None else rows
-        if shuffle:
-            order = rng.permutation(order)
-        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        return _row_order_batches(self.n_rows, batch_size, rng, shuffle, rows)
 
     def monitor_rows(self, n):
-        """``n`` row indices spread evenly over the data (for monitoring)."""
-        return np.unique(np.linspace(0, self.n_rows - 1, n).astype(np.int64))
+        return _spread_rows(self.n_rows, n)
 
     def read(self, rows, out):
-        """Copy ``X[rows]`` into the first ``len(rows)`` rows of ``out``."""
         _kernels.gather_dense(self.X, rows, out)
 
     def block(self, start, stop):
         return self.X[start:stop]
 
 
-class CSRRows(DenseRows):
+class CSRRows:
     """Rows of a scipy CSR matrix, densified a batch at a time."""
 
     def __init__(self, X):
@@ -168,6 +202,12 @@ class CSRRows(DenseRows):
         self.n_rows, self.n_features = X.shape
         self.dtype = X.dtype
 
+    def batches(self, batch_size, rng, shuffle, rows=None):
+        return _row_order_batches(self.n_rows, batch_size, rng, shuffle, rows)
+
+    def monitor_rows(self, n):
+        return _spread_rows(self.n_rows, n)
+
     def read(self, rows, out):
         X = self.X
         _kernels.gather_csr(X.data, X.indices, X.indptr, rows, self.n_features, out)
@@ -176,7 +216,7 @@ class CSRRows(DenseRows):
         return self.X[start:stop]
 
 
-class LazyRows(DenseRows):
+class LazyRows:
     """Rows of a lazily sliced array-like, read in contiguous slices."""
 
     def __init__(self, X):
@@ -185,6 +225,7 @@ class LazyRows(DenseRows):
         self.dtype = np.dtype(X.dtype)
 
     def batches(self, batch_size, rng, shuffle, rows=None):
+        # Contiguous batches of sorted rows; shuffling permutes whole batches.
         order = np.arange(self.n_rows, dtype=np.int64) if rows is None else np.sort(rows)
         batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
         if shuffle:
@@ -228,6 +269,11 @@ class LazyRows(DenseRows):
                 f"Input X contains NaN or infinity (in rows {start} to {stop - 1})."
             )
         return block
+
+
+def as_row_source(X):
+    """``X`` itself if it is a row source, else dense rows of the array ``X``."""
+    return X if hasattr(X, "read") and hasattr(X, "batches") else DenseRows(np.asarray(X))
 
 
 def iter_blocks(source, chunk_rows=CHUNK_ROWS):
@@ -332,15 +378,14 @@ def in_unit_interval(lo, hi):
     return lo >= -slack and hi <= 1.0 + slack
 
 
-def warn_if_outside_unit_interval(lo, hi, estimator_name, stacklevel=3):
+def warn_if_outside_unit_interval(lo, hi, estimator_name):
     """Bernoulli visible units model values in [0, 1]; say so when data leave it."""
     if not in_unit_interval(lo, hi):
-        warnings.warn(
+        warn(
             f"{estimator_name} has Bernoulli visible units, which expect values in "
             f"[0, 1], but X ranges over [{lo:.4g}, {hi:.4g}]. Scale the features "
             f"first, e.g. with sklearn.preprocessing.MinMaxScaler, or use Gaussian "
             f"visible units for real-valued data (GaussianRBM, or "
             f"visible_units='gaussian' on the DBN estimators).",
             DataRangeWarning,
-            stacklevel=stacklevel,
         )

@@ -7,71 +7,13 @@ arrays and know nothing of estimators. All are compiled lazily on first call
 and cached on disk (``cache=True``), so ``import dbn`` compiles nothing.
 """
 
-import math
 
 import numpy as np
-from numba import njit
 
-_jit = njit(cache=True, nogil=True)
-# Elementwise loops over float32 buffers: fastmath lets LLVM vectorise them and
-# the numpy error model drops the division-by-zero checks that would block it.
-# Nothing here relies on NaN semantics: the trainer checks the parameters for
-# non-finite values once per epoch instead.
-_fast = njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-
-# 2**f on [-0.5, 0.5]: least-squares polynomial of degree 6 (max error 5e-9);
-# refit with tools/fit_exp2.py. Together with building 2**n from the exponent
-# bits it gives an exp that LLVM can vectorise, which libm's exp is not.
-_E0 = np.float32(1.0)
-_E1 = np.float32(0.6931471824645996)
-_E2 = np.float32(0.24022650718688965)
-_E3 = np.float32(0.05550340563058853)
-_E4 = np.float32(0.009618040174245834)
-_E5 = np.float32(0.0013395285932347178)
-_E6 = np.float32(0.0001546531857457012)
-_LOG2E = np.float32(1.4426950408889634)
-_EXP2_LIMIT = np.float32(126.0)
-_HALF = np.float32(0.5)
-_ONE = np.float32(1.0)
-_ZERO = np.float32(0.0)
+from ._numba import ONE, ZERO, fast, jit, sigmoid32, softplus
 
 
-@_fast
-def _sigmoid32(x):
-    """Logistic sigmoid in float32 for any finite x.
-
-    Absolute error below 2e-7; relative error below 1e-5 wherever the result
-    exceeds 1e-30 (tests/test_kernels.py checks both).
-    """
-    y = -x * _LOG2E
-    # Clamping keeps 2**n a normal float32: the result saturates to 0 or 1
-    # for |x| > 87 instead of overflowing.
-    y = min(max(y, -_EXP2_LIMIT), _EXP2_LIMIT)
-    n = np.floor(y + _HALF)
-    f = y - n
-    poly = _E0 + f * (_E1 + f * (_E2 + f * (_E3 + f * (_E4 + f * (_E5 + f * _E6)))))
-    scale = np.int32((np.int32(n) + np.int32(127)) << np.int32(23)).view(np.float32)
-    return _ONE / (_ONE + poly * scale)
-
-
-@_jit
-def _sigmoid(x):
-    # float64 reference: two branches so exp never overflows.
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
-@_jit
-def _softplus(x):
-    # log(1 + exp(x)) without overflow for large x or loss for very negative x.
-    if x > 0:
-        return x + math.log1p(math.exp(-x))
-    return math.log1p(math.exp(x))
-
-
-@_fast
+@fast
 def sigmoid_rows(act, row_start, row_stop, n_cols, negate):
     """Sigmoid in place on ``act[row_start:row_stop, :n_cols]``.
 
@@ -80,14 +22,14 @@ def sigmoid_rows(act, row_start, row_stop, n_cols, negate):
     a minus sign, which is how negative-phase statistics enter the stacked
     gradient product.
     """
-    sign = -_ONE if negate else _ONE
+    sign = -ONE if negate else ONE
     for r in range(row_start, row_stop):
         row = act[r]
         for j in range(n_cols):
-            row[j] = sign * _sigmoid32(row[j])
+            row[j] = sign * sigmoid32(row[j])
 
 
-@_fast
+@fast
 def sigmoid_sample_rows(act, row_start, row_stop, n_cols, uniforms, samples, negate):
     """Sigmoid in place plus Bernoulli samples, on ``act[row_start:row_stop, :n_cols]``.
 
@@ -95,28 +37,28 @@ def sigmoid_sample_rows(act, row_start, row_stop, n_cols, uniforms, samples, neg
     ``samples[k]``; ``samples`` may be ``act`` itself (chain states replace
     their probabilities) when ``row_start`` is 0.
     """
-    sign = -_ONE if negate else _ONE
+    sign = -ONE if negate else ONE
     for k in range(row_stop - row_start):
         row = act[row_start + k]
         u = uniforms[k]
         out = samples[k]
         for j in range(n_cols):
-            p = _sigmoid32(row[j])
+            p = sigmoid32(row[j])
             row[j] = sign * p
-            out[j] = _ONE if u[j] < p else _ZERO
+            out[j] = ONE if u[j] < p else ZERO
 
 
-@_fast
+@fast
 def sample_rows_inplace(act, row_start, row_stop, n_cols, uniforms):
     """Replace pre-activations by Bernoulli samples of their sigmoid."""
     for k in range(row_stop - row_start):
         row = act[row_start + k]
         u = uniforms[k]
         for j in range(n_cols):
-            row[j] = _ONE if u[j] < _sigmoid32(row[j]) else _ZERO
+            row[j] = ONE if u[j] < sigmoid32(row[j]) else ZERO
 
 
-@_fast
+@fast
 def momentum_update(params, velocity, grad, scale, learning_rate, momentum,
                     weight_decay, n_visible, n_hidden):
     """One momentum step on the augmented parameter matrix, in place.
@@ -135,7 +77,7 @@ def momentum_update(params, velocity, grad, scale, learning_rate, momentum,
         p = params[i]
         v = velocity[i]
         g = grad[i]
-        d = decay if i < n_visible else _ZERO
+        d = decay if i < n_visible else ZERO
         for j in range(n_hidden):
             step = mom * v[j] + lr * (g[j] * sc - d * p[j])
             v[j] = step
@@ -145,11 +87,11 @@ def momentum_update(params, velocity, grad, scale, learning_rate, momentum,
         v[n_hidden] = step
         p[n_hidden] += step
     # The corner entry belongs to no parameter; keep it exactly zero.
-    params[n_visible, n_hidden] = _ZERO
-    velocity[n_visible, n_hidden] = _ZERO
+    params[n_visible, n_hidden] = ZERO
+    velocity[n_visible, n_hidden] = ZERO
 
 
-@_jit
+@jit
 def sparsity_adjust(grad, hidden_mean, visible_sum, n_rows, target, cost,
                     n_visible, n_hidden):
     """Add the sparsity penalty of Hinton's practical guide to ``grad``.
@@ -166,18 +108,7 @@ def sparsity_adjust(grad, hidden_mean, visible_sum, n_rows, target, cost,
             grad[i, j] -= d * visible_sum[i]
 
 
-@_jit
-def column_sums(block, out):
-    """``out[j] = sum_r block[r, j]`` without allocating."""
-    n, m = block.shape
-    for j in range(m):
-        out[j] = 0.0
-    for r in range(n):
-        for j in range(m):
-            out[j] += block[r, j]
-
-
-@_jit
+@jit
 def gather_dense(X, rows, out):
     """Copy rows ``rows`` of ``X`` into ``out`` (casting to out's dtype)."""
     m = X.shape[1]
@@ -187,7 +118,7 @@ def gather_dense(X, rows, out):
             out[k, j] = X[r, j]
 
 
-@_jit
+@jit
 def gather_csr(data, indices, indptr, rows, n_cols, out):
     """Densify rows ``rows`` of a CSR matrix with ``n_cols`` columns into ``out``.
 
@@ -203,7 +134,7 @@ def gather_csr(data, indices, indptr, rows, n_cols, out):
             out[k, indices[p]] += data[p]
 
 
-@_jit
+@jit
 def _welford_row(row, count, mean, m2):
     # Welford's update: stable for columns whose mean dwarfs their spread.
     inverse = 1.0 / count
@@ -213,7 +144,7 @@ def _welford_row(row, count, mean, m2):
         m2[j] += delta * (row[j] - mean[j])
 
 
-@_jit
+@jit
 def accumulate_moments_dense(X, count, mean, m2):
     """Add the rows of ``X`` to running column means and sums of squared
     deviations (float64) over ``count`` rows so far; return the new count."""
@@ -226,7 +157,7 @@ def accumulate_moments_dense(X, count, mean, m2):
     return count
 
 
-@_jit
+@jit
 def accumulate_moments_csr(data, indices, indptr, n_cols, count, mean, m2):
     """``accumulate_moments_dense`` for CSR rows, densified one row at a time:
     the same operations in the same order, so CSR and dense copies of the same
@@ -242,7 +173,7 @@ def accumulate_moments_csr(data, indices, indptr, n_cols, count, mean, m2):
     return count
 
 
-@_jit
+@jit
 def squared_error(a, b):
     """Sum of squared differences of two equally shaped 2-D arrays."""
     n, m = a.shape
@@ -254,7 +185,7 @@ def squared_error(a, b):
     return total
 
 
-@_jit
+@jit
 def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
     """Full log pseudo-likelihood of each row of ``V`` (float64 throughout).
 
@@ -279,7 +210,7 @@ def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
                 for j in range(n_hidden):
                     pre[j] += vi * weights[i, j]
         for j in range(n_hidden):
-            soft[j] = _stepped_softplus(pre[j]) if relu else _softplus(pre[j])
+            soft[j] = _steppedsoftplus(pre[j]) if relu else softplus(pre[j])
         total = 0.0
         for i in range(n_visible):
             delta = 1.0 - 2.0 * V[r, i]
@@ -287,26 +218,26 @@ def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
             gap = -visible_bias[i] * delta
             for j in range(n_hidden):
                 y = pre[j] + weights[i, j] * delta
-                gap -= (_stepped_softplus(y) if relu else _softplus(y)) - soft[j]
-            total -= _softplus(-gap)
+                gap -= (_steppedsoftplus(y) if relu else softplus(y)) - soft[j]
+            total -= softplus(-gap)
         out[r] = total
 
 
 # ---------------------------------------------------------------- other units
 
 
-@_fast
+@fast
 def relu_rows(act, row_start, row_stop, n_cols, negate):
     """Mean-field rectified units in place: ``max(0, x)`` (negated if asked)."""
-    sign = -_ONE if negate else _ONE
+    sign = -ONE if negate else ONE
     for r in range(row_start, row_stop):
         row = act[r]
         for j in range(n_cols):
             x = row[j]
-            row[j] = sign * (x if x > _ZERO else _ZERO)
+            row[j] = sign * (x if x > ZERO else ZERO)
 
 
-@_fast
+@fast
 def relu_sample_rows(act, row_start, row_stop, n_cols, normals, samples, negate):
     """Noisy rectified units (Nair & Hinton, 2010) on ``act[row_start:row_stop]``.
 
@@ -314,19 +245,19 @@ def relu_sample_rows(act, row_start, row_stop, n_cols, normals, samples, negate)
     (negated if asked) and ``samples[k]`` receives
     ``max(0, x + sqrt(sigmoid(x)) * normal)``.
     """
-    sign = -_ONE if negate else _ONE
+    sign = -ONE if negate else ONE
     for k in range(row_stop - row_start):
         row = act[row_start + k]
         z = normals[k]
         out = samples[k]
         for j in range(n_cols):
             x = row[j]
-            noisy = x + np.sqrt(_sigmoid32(x)) * z[j]
-            out[j] = noisy if noisy > _ZERO else _ZERO
-            row[j] = sign * (x if x > _ZERO else _ZERO)
+            noisy = x + np.sqrt(sigmoid32(x)) * z[j]
+            out[j] = noisy if noisy > ZERO else ZERO
+            row[j] = sign * (x if x > ZERO else ZERO)
 
 
-@_fast
+@fast
 def add_noise_rows(act, row_start, row_stop, n_cols, normals):
     """Gaussian visible units with unit variance: ``act += normal`` (a sample)."""
     for k in range(row_stop - row_start):
@@ -336,8 +267,8 @@ def add_noise_rows(act, row_start, row_stop, n_cols, normals):
             row[j] += z[j]
 
 
-@_jit
-def _stepped_softplus(x):
+@jit
+def _steppedsoftplus(x):
     """``sum_{k>=1} softplus(x - k + 0.5)``: the free-energy term of a rectified
     unit, seen as the sum of binary units with shared weights and biases offset
     by 0.5, 1.5, ... (the stepped sigmoid units that noisy ReLUs approximate).
@@ -360,14 +291,14 @@ def _stepped_softplus(x):
         y = min(max((x - 29.5) - n_linear + 29.0, 29.0), 30.0)
     # At most ~61 terms remain; the bound guarantees the loop ends for any x.
     for _ in range(64):
-        total += _softplus(y)
+        total += softplus(y)
         y -= 1.0
         if y < -30.0:
             break
     return total
 
 
-@_jit
+@jit
 def hidden_free_energy_rows(pre_hidden, relu, out):
     """``out[r] = sum_j g(pre_hidden[r, j])`` with g = softplus (binary hidden
     units) or the stepped softplus of rectified units."""
@@ -376,14 +307,14 @@ def hidden_free_energy_rows(pre_hidden, relu, out):
         s = 0.0
         for j in range(m):
             x = float(pre_hidden[r, j])
-            s += _stepped_softplus(x) if relu else _softplus(x)
+            s += _steppedsoftplus(x) if relu else softplus(x)
         out[r] = s
 
 
 # ------------------------------------------------- learned Gaussian variances
 
 
-@_fast
+@fast
 def scale_columns_rows(act, row_start, row_stop, n_cols, factors):
     """``act[r, i] *= factors[i]`` for rows in [row_start, row_stop)."""
     for r in range(row_start, row_stop):
@@ -392,7 +323,7 @@ def scale_columns_rows(act, row_start, row_stop, n_cols, factors):
             row[i] *= factors[i]
 
 
-@_fast
+@fast
 def add_scaled_noise_rows(act, row_start, row_stop, n_cols, normals, std):
     """Gaussian samples of per-feature standard deviation ``std``: ``act += std * z``."""
     for k in range(row_stop - row_start):
@@ -402,7 +333,7 @@ def add_scaled_noise_rows(act, row_start, row_stop, n_cols, normals, std):
             row[i] += std[i] * z[i]
 
 
-@_jit
+@jit
 def log_variance_gradient(vis_scaled, means, n, variance, visible_bias, model_is_mean, out):
     """Summed CD statistic for the log-variances ``z_i = log sigma_i^2``.
 

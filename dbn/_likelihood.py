@@ -2,7 +2,8 @@
 
 An RBM is described by :class:`RBMParams`: weights ``W`` (n_visible,
 n_hidden), visible and hidden biases, optional per-feature visible variances
-(Gaussian units with learned variances), and its unit types. The energy is
+(Gaussian units with learned variances), and its unit types (``_units``),
+which supply every term that depends on them. The energy is
 
     E(v, h) = vis(v) - c.h - (v / var) W h,   vis(v) = -b.v            (Bernoulli)
                                               vis(v) = |v - b|^2 / 2var (Gaussian)
@@ -15,9 +16,9 @@ units. Everything here works on those arrays and knows nothing of estimators.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
-from . import _kernels
+from ._units import BERNOULLI
 
 #: Enumeration is refused above this many units in the enumerated layer.
 MAX_EXACT_UNITS = 25
@@ -28,8 +29,8 @@ class RBMParams:
     W: np.ndarray
     b: np.ndarray
     c: np.ndarray
-    gaussian: bool = False
-    relu: bool = False
+    visible: object = BERNOULLI
+    hidden: object = BERNOULLI
     variance: np.ndarray | None = None
 
     @property
@@ -37,27 +38,12 @@ class RBMParams:
         return np.ones_like(self.b) if self.variance is None else self.variance
 
     def up(self, V):
-        """Hidden input without the bias: ``(v / var) W``."""
-        return (V / self.var) @ self.W if self.gaussian else V @ self.W
-
-
-def hidden_term(pre, relu):
-    """``sum_j g(pre[:, j])`` per row."""
-    pre = np.ascontiguousarray(pre, dtype=np.float64)
-    out = np.empty(pre.shape[0])
-    _kernels.hidden_free_energy_rows(pre, relu, out)
-    return out
-
-
-def visible_term(V, b, p):
-    if p.gaussian:
-        d = V - b
-        return 0.5 * np.sum(d * d / p.var, axis=1)
-    return -(V @ b)
+        """Hidden input without the bias: ``(v / var) W`` for Gaussian units."""
+        return self.visible.hidden_input(V, self.var) @ self.W
 
 
 def free_energy(V, p):
-    return visible_term(V, p.b, p) - hidden_term(p.up(V) + p.c, p.relu)
+    return p.visible.visible_term(V, p.b, p.var) - p.hidden.free_energy_term(p.up(V) + p.c)
 
 
 def _states(n, start, stop):
@@ -75,14 +61,14 @@ def exact_log_partition(p, chunk=1 << 15):
     """
     V, H = p.W.shape
     candidates = []
-    if not p.relu:
+    if p.hidden.discrete:
         candidates.append(("hidden", H))
-    if not p.gaussian:
+    if p.visible.discrete:
         candidates.append(("visible", V))
     if not candidates:
         raise ValueError(
-            "log Z cannot be computed exactly for Gaussian visible and rectified hidden "
-            "units (neither layer is discrete); use method='ais'."
+            f"log Z cannot be computed exactly for {p.visible.name} visible and "
+            f"{p.hidden.name} hidden units (neither layer is discrete); use method='ais'."
         )
     layer, size = min(candidates, key=lambda t: t[1])
     if size > MAX_EXACT_UNITS:
@@ -98,14 +84,10 @@ def exact_log_partition(p, chunk=1 << 15):
             parts.append(logsumexp(-free_energy(S, p)))
             continue
         m = p.b + S @ p.W.T
-        if p.gaussian:
-            terms = S @ p.c + 0.5 * np.sum((m * m - p.b * p.b) / p.var, axis=1)
-        else:
-            terms = S @ p.c + np.logaddexp(0.0, m).sum(axis=1)
-        parts.append(logsumexp(terms))
+        parts.append(logsumexp(S @ p.c + p.visible.summed_log_partition(m, p.b, p.var)))
     log_z = logsumexp(parts)
-    if layer == "hidden" and p.gaussian:
-        log_z += 0.5 * np.sum(np.log(2 * np.pi * p.var))
+    if layer == "hidden" and not p.visible.discrete:
+        log_z += p.visible.log_normaliser(p.var)
     return float(log_z)
 
 
@@ -125,24 +107,17 @@ def beta_schedule(n_betas):
 def base_log_partition(p, base_bias):
     """log Z of the base-rate model: no weights, visible bias ``base_bias``."""
     H = p.W.shape[1]
-    hidden = H * hidden_term(np.zeros((1, 1)), p.relu)[0]
-    if p.gaussian:
-        return float(0.5 * np.sum(np.log(2 * np.pi * p.var)) + hidden)
-    return float(np.logaddexp(0.0, base_bias).sum() + hidden)
+    hidden = H * p.hidden.free_energy_term(np.zeros((1, 1)))[0]
+    return float(p.visible.base_log_partition(base_bias, p.var) + hidden)
 
 
 def sample_visible(mean_input, p, rng):
     """Draw v given its input ``b + W h`` (a mean for Gaussian units)."""
-    if p.gaussian:
-        return mean_input + np.sqrt(p.var) * rng.standard_normal(mean_input.shape)
-    return (rng.random(mean_input.shape) < expit(mean_input)).astype(np.float64)
+    return p.visible.sample(mean_input, rng, p.var)
 
 
 def sample_hidden(pre, p, rng):
-    if p.relu:
-        noisy = pre + np.sqrt(expit(pre)) * rng.standard_normal(pre.shape)
-        return np.maximum(noisy, 0.0)
-    return (rng.random(pre.shape) < expit(pre)).astype(np.float64)
+    return p.hidden.sample(pre, rng)
 
 
 def ais_log_partition(p, base_bias, n_chains, n_betas, rng):
@@ -162,18 +137,16 @@ def ais_log_partition(p, base_bias, n_chains, n_betas, rng):
     """
     betas = beta_schedule(n_betas)
     V, H = p.W.shape
-    if p.gaussian:
-        v = base_bias + np.sqrt(p.var) * rng.standard_normal((n_chains, V))
-    else:
-        v = (rng.random((n_chains, V)) < expit(base_bias)).astype(np.float64)
+    v = p.visible.sample(np.broadcast_to(base_bias, (n_chains, V)), rng, p.var)
     log_w = np.zeros(n_chains)
     for k in range(1, len(betas)):
         b0, b1 = betas[k - 1], betas[k]
         x = p.up(v) + p.c
         bias0 = (1 - b0) * base_bias + b0 * p.b
         bias1 = (1 - b1) * base_bias + b1 * p.b
-        log_w += (visible_term(v, bias0, p) - hidden_term(b0 * x, p.relu)) - (
-            visible_term(v, bias1, p) - hidden_term(b1 * x, p.relu))
+        term = p.hidden.free_energy_term
+        log_w += (p.visible.visible_term(v, bias0, p.var) - term(b0 * x)) - (
+            p.visible.visible_term(v, bias1, p.var) - term(b1 * x))
         h = sample_hidden(b1 * x, p, rng)
         v = sample_visible(bias1 + b1 * (h @ p.W.T), p, rng)
     log_z = base_log_partition(p, base_bias) + logsumexp(log_w) - np.log(n_chains)

@@ -9,21 +9,29 @@ estimators, labels or data formats.
 import numpy as np
 from scipy.special import expit, logsumexp, softmax
 
-from . import _nn_kernels as K
+from ._lazy import lazy_import
+
+K = lazy_import("dbn._nn_kernels")
+_numba = lazy_import("dbn._numba")
 
 # Forward kernels: bias + activation in place on a (n, m) float32 block.
+# Named, not referenced, so that importing this module loads no Numba.
 ACTIVATIONS = {
-    "sigmoid": K.bias_sigmoid,
-    "relu": K.bias_relu,
-    "identity": K.bias_identity,
-    "softmax": K.bias_softmax,
+    "sigmoid": "bias_sigmoid",
+    "relu": "bias_relu",
+    "identity": "bias_identity",
+    "softmax": "bias_softmax",
 }
 
 # Backward kernels: (without dropout, with dropout), given the layer's output.
 DERIVATIVES = {
-    "sigmoid": (K.sigmoid_backward, K.sigmoid_backward_dropout),
-    "relu": (K.relu_backward, K.relu_backward_dropout),
+    "sigmoid": ("sigmoid_backward", "sigmoid_backward_dropout"),
+    "relu": ("relu_backward", "relu_backward_dropout"),
 }
+
+
+def _kernel(name):
+    return getattr(K, name)
 
 
 def glorot_uniform(fan_in, fan_out, activation, rng):
@@ -94,9 +102,9 @@ class FeedForward:
             Z = self.acts[layer + 1][:n]
             np.matmul(self.acts[layer][:n], W, out=Z)
             if layer == last:
-                ACTIVATIONS[self.output_activation](Z, b)
+                _kernel(ACTIVATIONS[self.output_activation])(Z, b)
             else:
-                ACTIVATIONS[self.hidden_activation](Z, b)
+                _kernel(ACTIVATIONS[self.hidden_activation])(Z, b)
                 if train:
                     self._drop(layer + 1, n, rng)
         return self.acts[-1][:n]
@@ -110,11 +118,11 @@ class FeedForward:
         """
         L = len(self.coefs)
         K.output_delta(self.deltas[-1][:n], self.acts[-1][:n], target, 1.0 / n)
-        backward, backward_dropout = DERIVATIVES[self.hidden_activation]
+        backward, backward_dropout = map(_kernel, DERIVATIVES[self.hidden_activation])
         for layer in range(L - 1, first_trainable - 1, -1):
             delta = self.deltas[layer][:n]
             np.matmul(self.acts[layer][:n].T, delta, out=self.coef_grads[layer])
-            K.sum_rows(delta, self.intercept_grads[layer])
+            _numba.column_sums(delta, self.intercept_grads[layer])
             if layer > first_trainable:
                 below = self.deltas[layer - 1][:n]
                 np.matmul(delta, self.coefs[layer].T, out=below)

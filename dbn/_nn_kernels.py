@@ -7,28 +7,21 @@ that a layer's bias, activation and dropout take one pass and no temporary.
 import math
 
 import numpy as np
-from numba import njit
 
-from ._kernels import _sigmoid32
-
-_fast = njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-_jit = njit(cache=True, nogil=True)
-
-_ONE = np.float32(1.0)
-_ZERO = np.float32(0.0)
+from ._numba import ONE, ZERO, fast, jit, sigmoid32
 
 
-@_fast
+@fast
 def bias_sigmoid(Z, bias):
     """``Z = sigmoid(Z + bias)`` in place."""
     n, m = Z.shape
     for r in range(n):
         row = Z[r]
         for j in range(m):
-            row[j] = _sigmoid32(row[j] + bias[j])
+            row[j] = sigmoid32(row[j] + bias[j])
 
 
-@_fast
+@fast
 def bias_relu(Z, bias):
     """``Z = max(Z + bias, 0)`` in place."""
     n, m = Z.shape
@@ -36,10 +29,10 @@ def bias_relu(Z, bias):
         row = Z[r]
         for j in range(m):
             x = row[j] + bias[j]
-            row[j] = x if x > _ZERO else _ZERO
+            row[j] = x if x > ZERO else ZERO
 
 
-@_fast
+@fast
 def bias_identity(Z, bias):
     """``Z += bias`` in place."""
     n, m = Z.shape
@@ -49,7 +42,7 @@ def bias_identity(Z, bias):
             row[j] += bias[j]
 
 
-@_jit
+@jit
 def bias_softmax(Z, bias):
     """Row-wise softmax of ``Z + bias`` in place (max-shifted, never overflows)."""
     n, m = Z.shape
@@ -69,7 +62,7 @@ def bias_softmax(Z, bias):
             row[j] = row[j] / total
 
 
-@_fast
+@fast
 def dropout(A, uniforms, keep, mask):
     """Inverted dropout in place: keep each unit with probability ``keep``.
 
@@ -77,19 +70,19 @@ def dropout(A, uniforms, keep, mask):
     backward pass multiplies by the same mask.
     """
     n, m = A.shape
-    scale = _ONE / np.float32(keep)
+    scale = ONE / np.float32(keep)
     k = np.float32(keep)
     for r in range(n):
         a = A[r]
         u = uniforms[r]
         mk = mask[r]
         for j in range(m):
-            s = scale if u[j] < k else _ZERO
+            s = scale if u[j] < k else ZERO
             mk[j] = s
             a[j] *= s
 
 
-@_fast
+@fast
 def sigmoid_backward(delta, A):
     """``delta *= A * (1 - A)``: back through a sigmoid whose output is ``A``."""
     n, m = delta.shape
@@ -97,10 +90,10 @@ def sigmoid_backward(delta, A):
         d = delta[r]
         a = A[r]
         for j in range(m):
-            d[j] *= a[j] * (_ONE - a[j])
+            d[j] *= a[j] * (ONE - a[j])
 
 
-@_fast
+@fast
 def sigmoid_backward_dropout(delta, A_dropped, mask):
     """Back through sigmoid then dropout; ``A_dropped`` is the masked output."""
     n, m = delta.shape
@@ -111,11 +104,11 @@ def sigmoid_backward_dropout(delta, A_dropped, mask):
         for j in range(m):
             s = mk[j]
             # Where the unit was kept, a / s is the sigmoid's own output.
-            unmasked = a[j] / s if s > _ZERO else _ZERO
-            d[j] *= s * unmasked * (_ONE - unmasked)
+            unmasked = a[j] / s if s > ZERO else ZERO
+            d[j] *= s * unmasked * (ONE - unmasked)
 
 
-@_fast
+@fast
 def relu_backward(delta, A):
     """``delta *= (A > 0)``: back through a rectifier (dropout included)."""
     n, m = delta.shape
@@ -123,11 +116,11 @@ def relu_backward(delta, A):
         d = delta[r]
         a = A[r]
         for j in range(m):
-            if not a[j] > _ZERO:
-                d[j] = _ZERO
+            if not a[j] > ZERO:
+                d[j] = ZERO
 
 
-@_fast
+@fast
 def relu_backward_dropout(delta, A_dropped, mask):
     """Back through a rectifier then dropout."""
     n, m = delta.shape
@@ -136,10 +129,10 @@ def relu_backward_dropout(delta, A_dropped, mask):
         a = A_dropped[r]
         mk = mask[r]
         for j in range(m):
-            d[j] = d[j] * mk[j] if a[j] > _ZERO else _ZERO
+            d[j] = d[j] * mk[j] if a[j] > ZERO else ZERO
 
 
-@_fast
+@fast
 def output_delta(delta, out, target, scale):
     """``delta = (out - target) * scale``: the gradient of softmax + cross-entropy,
     logistic + binary cross-entropy and identity + squared error alike."""
@@ -153,20 +146,7 @@ def output_delta(delta, out, target, scale):
             d[j] = (o[j] - t[j]) * s
 
 
-@_jit
-def sum_rows(block, out):
-    """``out[j] = sum_r block[r, j]`` (float32 in, accumulate in float64)."""
-    n, m = block.shape
-    acc = np.zeros(m)
-    for r in range(n):
-        row = block[r]
-        for j in range(m):
-            acc[j] += row[j]
-    for j in range(m):
-        out[j] = acc[j]
-
-
-@_fast
+@fast
 def sgd_update(param, velocity, grad, learning_rate, momentum, nesterov, l2):
     """Momentum SGD step in place (flat views); ``l2`` adds ``l2 * param``."""
     lr = np.float32(learning_rate)
@@ -182,7 +162,7 @@ def sgd_update(param, velocity, grad, learning_rate, momentum, nesterov, l2):
             param[i] += v
 
 
-@_fast
+@fast
 def adam_update(param, m1, m2, grad, step_size, beta1, beta2, epsilon, l2):
     """Adam step in place (flat views); ``step_size`` includes bias correction."""
     b1 = np.float32(beta1)
@@ -192,8 +172,8 @@ def adam_update(param, m1, m2, grad, step_size, beta1, beta2, epsilon, l2):
     decay = np.float32(l2)
     for i in range(param.shape[0]):
         g = grad[i] + decay * param[i]
-        a = b1 * m1[i] + (_ONE - b1) * g
-        b = b2 * m2[i] + (_ONE - b2) * g * g
+        a = b1 * m1[i] + (ONE - b1) * g
+        b = b2 * m2[i] + (ONE - b2) * g * g
         m1[i] = a
         m2[i] = b
         param[i] -= lr * a / (np.sqrt(b) + eps)

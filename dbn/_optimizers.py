@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from . import _nn_kernels
+from ._lazy import lazy_import
+
+_nn_kernels = lazy_import("dbn._nn_kernels")
 
 
 class SGDOptimizer:

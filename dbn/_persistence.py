@@ -26,8 +26,11 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.frozen import FrozenEstimator
 
-from ._dbn import DBN, DBNClassifier, DBNRegressor
+from ._classifier import DBNClassifier
+from ._dbn import DBN
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._rbm_training import TrainingState
+from ._regressor import DBNRegressor
 from .exceptions import ModelFileError
 
 FORMAT_NAME = "dbn-model"
@@ -116,6 +119,10 @@ class _Encoder:
                     "state": self.encode(value.get_state(legacy=False), f"{where}.state")}
         if isinstance(value, BaseEstimator):
             return self.estimator(value, where)
+        if isinstance(value, TrainingState):
+            kept = {name: getattr(value, name) for name in TrainingState.KEPT}
+            return {"type": "rbm_training_state",
+                    "fields": self.encode(kept, f"{where}")}
         raise TypeError(
             f"cannot save {where}: values of type {type(value).__name__} have no "
             "safe representation in a dbn model file."
@@ -250,11 +257,21 @@ class _Decoder:
                 return np.random.RandomState(self.bit_generator(state))
             if kind == "estimator":
                 return self.estimator(node)
+            if kind == "rbm_training_state":
+                return self.training_state(self.decode(node["fields"]))
         except ModelFileError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             self.fail(f"malformed {kind!r} node ({type(exc).__name__}: {exc})")
         self.fail(f"unknown node type {kind!r}")
+
+    def training_state(self, kept):
+        if not isinstance(kept, dict) or not set(kept) <= set(TrainingState.KEPT):
+            self.fail(f"an RBM training state holds unknown fields {kept!r:.80}")
+        missing = {"velocity", "rng", "hidden_mean", "base_visible_bias"} - set(kept)
+        if missing:
+            self.fail(f"an RBM training state lacks {sorted(missing)}")
+        return TrainingState(**kept)
 
     def bit_generator(self, state):
         name = state.get("bit_generator") if isinstance(state, dict) else None
@@ -279,6 +296,7 @@ class _Decoder:
             if not _ATTRIBUTE_NAME.match(key) or key.startswith("__") or hasattr(cls, key):
                 self.fail(f"{name} attribute name {key!r} is not allowed")
             setattr(est, key, self.decode(value))
+        _gather_legacy_training_state(est)
         problem = _inconsistency(est)
         if problem:
             self.fail(f"{name} {problem}")
@@ -320,16 +338,20 @@ def _inconsistency(est):
             shapes.append(("sigma_", (n_in,)))
             shapes += [(name, (n_in,)) for name in ("mean_", "scale_")
                        if vars(est).get(name) is not None]
-        # Training state that partial_fit hands to the Numba kernels.
-        optional = [("_velocity", (n_in + 1, H + 1)), ("_hidden_mean", (H,)),
-                    ("_base_visible_bias", (n_in,)), ("_log_variance_velocity", (n_in,)),
-                    ("_chains", (est.batch_size, H + 1))]
-        shapes += [(name, shape) for name, shape in optional
-                   if vars(est).get(name) is not None]
-        rng = vars(est).get("_rng")
-        if rng is not None and not isinstance(rng, np.random.Generator):
-            return "_rng is not a numpy Generator"
-        return _bad_array(est, shapes)
+        problem = _bad_array(est, shapes)
+        state = vars(est).get("_training_state")
+        if problem or state is None:
+            return problem
+        if not isinstance(state, TrainingState):
+            return "_training_state is not an RBM training state"
+        # The state that partial_fit hands to the Numba kernels.
+        if not isinstance(state.rng, np.random.Generator):
+            return "_training_state.rng is not a numpy Generator"
+        kept = [("velocity", (n_in + 1, H + 1)), ("hidden_mean", (H,)),
+                ("base_visible_bias", (n_in,)), ("log_variance_velocity", (n_in,)),
+                ("chains", (est.batch_size, H + 1))]
+        return _bad_array(est, [(f"_training_state.{name}", shape, getattr(state, name))
+                                for name, shape in kept if getattr(state, name) is not None])
     coefs, intercepts = vars(est).get("coefs_"), vars(est).get("intercepts_")
     if not (isinstance(coefs, list) and isinstance(intercepts, list) and coefs
             and len(coefs) == len(intercepts)):
@@ -427,3 +449,20 @@ def _read_manifest(zf, decoder):
     if "estimator" not in manifest:
         decoder.fail("the manifest holds no estimator")
     return manifest
+
+
+# Attributes in which files written before dbn kept an RBM's training state.
+_LEGACY_STATE = {"_velocity": "velocity", "_rng": "rng", "_hidden_mean": "hidden_mean",
+                 "_base_visible_bias": "base_visible_bias", "_chains": "chains",
+                 "_log_variance_velocity": "log_variance_velocity"}
+
+
+def _gather_legacy_training_state(est):
+    """Files from before the training state was one object hold it as loose
+    attributes; gather them (what is missing starts afresh on partial_fit)."""
+    if not isinstance(est, BernoulliRBM | GaussianRBM) or "_training_state" in vars(est):
+        return
+    found = {new: vars(est).pop(old) for old, new in _LEGACY_STATE.items()
+             if old in vars(est)}
+    if {"velocity", "rng", "hidden_mean", "base_visible_bias"} <= set(found):
+        est._training_state = TrainingState(**found)

@@ -1,11 +1,8 @@
 """Restricted Boltzmann Machine estimators."""
 
-import time
-from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import expit
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -15,9 +12,9 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _kernels, _likelihood
+from . import _likelihood
 from ._atomic import atomic_fit
-from ._cd import CDWorkspace, mean_field_reconstruction, pack_params
+from ._cd import pack_params
 from ._data import (
     StandardizedRows,
     iter_blocks,
@@ -27,36 +24,24 @@ from ._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
-from ._random import copy_generator, make_generator
-from .exceptions import DivergenceError
+from ._lazy import lazy_import
+from ._random import make_generator
+from ._rbm_training import CDSettings, initial_state, monitor_block, resume, train
+from ._units import BERNOULLI, GAUSSIAN, units
 
-# Rows of the training data on which the per-epoch reconstruction error is
-# measured: spread evenly over the data, fixed for the whole fit, no RNG used.
-_MONITOR_ROWS = 1000
-
-
-@dataclass
-class _TrainingState:
-    """Everything a fit changes, kept apart from the estimator until it succeeds."""
-
-    params: np.ndarray
-    velocity: np.ndarray
-    rng: np.random.Generator
-    hidden_mean: np.ndarray
-    chains: np.ndarray | None = None
-    log_variance: np.ndarray | None = None
-    log_variance_velocity: np.ndarray | None = None
-    base_visible_bias: np.ndarray | None = None
-    n_iter: int = 0
-    history: dict = field(
-        default_factory=lambda: {"reconstruction_error": [], "epoch_time": []}
-    )
-
+_kernels = lazy_import("dbn._kernels")
 
 class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Shared orchestration of the RBMs; subclasses fix the visible unit type."""
 
-    _visible_units = "bernoulli"
+    _visible = BERNOULLI
+    #: GaussianRBM's extras: visible variances (``sigma_``, ``learn_variance``)
+    #: and input standardisation (``mean_``, ``scale_``, ``standardize``).
+    _real_valued = False
+
+    @property
+    def _hidden(self):
+        return units(self.hidden_units)
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -169,15 +154,13 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     def _fit(self, X, *, n_epochs, incremental, X_val=None):
         source = validate_rows(self, X, reset=not incremental)
-        held_out = None
-        if X_val is not None:
-            held_out = _monitor_block(validate_held_out(self, X_val))
+        held_source = None if X_val is None else validate_held_out(self, X_val)
         means, stds, lo, hi = training_statistics(source, type(self).__name__)
-        if self._visible_units == "bernoulli":
-            warn_if_outside_unit_interval(lo, hi, type(self).__name__, stacklevel=6)
+        if self._visible.value_range is not None:
+            warn_if_outside_unit_interval(lo, hi, type(self).__name__)
         if incremental:
             center, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
-        elif self._visible_units == "gaussian" and self.standardize:
+        elif self._real_valued and self.standardize:
             center, scale = means, standardizing_scale(means, stds, source.n_rows)
         else:
             center = scale = None
@@ -186,60 +169,34 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             # means are then zero.
             source = StandardizedRows(source, center, scale)
             means = np.zeros_like(means)
-            if X_val is not None:
-                held_out = _monitor_block(StandardizedRows(
-                    validate_held_out(self, X_val), center, scale))
+            if held_source is not None:
+                held_source = StandardizedRows(held_source, center, scale)
+        held_out = None if held_source is None else monitor_block(held_source)
+        settings = self._cd_settings()
+        learn_variance = self._real_valued and self.learn_variance
         if incremental:
-            state = self._resume_state()
+            state = self._resume_state(settings, learn_variance)
         else:
-            state = self._initial_state(source.n_features, means)
-        batch_rows = min(self.batch_size, source.n_rows)
-        workspace = CDWorkspace(source.n_features, self.n_components, batch_rows,
-                                self._visible_units, self.hidden_units)
-        monitor = _monitor_block(source)
-        # A diverging run is caught by the finiteness check after each epoch,
-        # which names the cure; numpy's overflow warnings would only be noise.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for epoch in range(n_epochs):
-                self._run_epoch(source, state, workspace, monitor, held_out,
-                                epochs_left=n_epochs - epoch - 1)
+            state = initial_state(settings, source.n_features, self.n_components, means,
+                                  self.random_state, learn_variance)
+        train(settings, state, source, n_epochs, held_out)
         self._publish(state)
-        if self._visible_units == "gaussian":
+        if self._real_valued:
             self.mean_, self.scale_ = center, scale
         return self
 
-    def _initial_state(self, n_features, means):
-        rng = make_generator(self.random_state)
-        H = self.n_components
-        weights = 0.01 * rng.standard_normal((n_features, H), dtype=np.float32)
-        if self._visible_units == "gaussian":
-            visible_bias = means
-        else:
-            p = np.clip(means, 1e-4, 1.0 - 1e-4)
-            visible_bias = np.log(p / (1.0 - p))
-        params = pack_params(weights, np.zeros(H), visible_bias)
-        chains = None
-        if self.persistent:
-            # Chains start with every hidden unit off, i.e. from the
-            # independent model given by the visible biases.
-            chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
-            chains[:, H] = 1.0
-        log_variance = None
-        if getattr(self, "learn_variance", False):
-            # Unit variances to start with: the data are expected standardised.
-            log_variance = np.zeros(n_features)
-        return _TrainingState(
-            params=params,
-            velocity=np.zeros_like(params),
-            rng=rng,
-            hidden_mean=np.full(H, self.sparsity_target),
-            chains=chains,
-            log_variance=log_variance,
-            log_variance_velocity=None if log_variance is None else np.zeros(n_features),
-            base_visible_bias=np.asarray(visible_bias, dtype=np.float64),
+    def _cd_settings(self):
+        return CDSettings(
+            name=type(self).__name__, visible=self._visible, hidden=self._hidden,
+            learning_rate=self.learning_rate, batch_size=self.batch_size,
+            cd_steps=self.cd_steps, persistent=self.persistent, momentum=self.momentum,
+            initial_momentum=self.initial_momentum, momentum_warmup=self.momentum_warmup,
+            weight_decay=self.weight_decay, sparsity_target=self.sparsity_target,
+            sparsity_cost=self.sparsity_cost, shuffle=self.shuffle,
+            verbose=max(int(self.verbose), 0),
         )
 
-    def _resume_state(self):
+    def _resume_state(self, settings, learn_variance):
         params = pack_params(
             self.components_.T, self.intercept_hidden_, self.intercept_visible_
         )
@@ -249,117 +206,27 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 f"n_components={H} does not match the fitted model's "
                 f"{params.shape[1] - 1} hidden units; call fit to start anew."
             )
-        velocity = getattr(self, "_velocity", None)
-        if velocity is None or velocity.shape != params.shape:
-            velocity = np.zeros_like(params)
-        chains = getattr(self, "_chains", None)
-        if self.persistent and (chains is None or chains.shape != (self.batch_size, H + 1)):
-            chains = np.zeros((self.batch_size, H + 1), dtype=np.float32)
-            chains[:, H] = 1.0
-        history = getattr(self, "history_", None) or {
-            "reconstruction_error": [],
-            "epoch_time": [],
-        }
-        rng = getattr(self, "_rng", None)
-        if rng is None:
-            rng = make_generator(self.random_state)
-        hidden_mean = getattr(self, "_hidden_mean", None)
-        if hidden_mean is None or hidden_mean.shape != (H,):
-            hidden_mean = np.full(H, self.sparsity_target)
-        log_variance = velocity_z = None
-        if getattr(self, "learn_variance", False):
+        log_variance = None
+        if learn_variance:
             log_variance = 2.0 * np.log(getattr(self, "sigma_", np.ones(params.shape[0] - 1)))
-            velocity_z = getattr(self, "_log_variance_velocity", None)
-            velocity_z = np.zeros_like(log_variance) if velocity_z is None else velocity_z.copy()
-        # Work on copies: a failed call must leave the fitted model untouched.
-        base = getattr(self, "_base_visible_bias", None)
-        return _TrainingState(
-            base_visible_bias=self.intercept_visible_.astype(np.float64) if base is None else base,
-            log_variance=log_variance,
-            log_variance_velocity=velocity_z,
-            params=params,
-            velocity=velocity.copy(),
-            rng=copy_generator(rng),
-            hidden_mean=hidden_mean.copy(),
-            chains=None if chains is None or not self.persistent else chains.copy(),
-            n_iter=getattr(self, "n_iter_", 0),
-            history={k: list(v) for k, v in history.items()},
-        )
+        return resume(getattr(self, "_training_state", None), settings, params, log_variance,
+                      getattr(self, "n_iter_", 0), getattr(self, "history_", None),
+                      self.random_state)
 
-    def _run_epoch(self, source, state, workspace, monitor, held_out=None, epochs_left=0):
-        start = time.perf_counter()
-        momentum = (
-            self.initial_momentum if state.n_iter < self.momentum_warmup else self.momentum
-        )
-        buffer = workspace.vis
-        for rows in source.batches(workspace.batch_size, state.rng, self.shuffle):
-            source.read(rows, buffer)
-            workspace.step(
-                state.params,
-                state.velocity,
-                rows.shape[0],
-                state.rng,
-                cd_steps=self.cd_steps,
-                chains=state.chains,
-                learning_rate=self.learning_rate,
-                momentum=momentum,
-                weight_decay=self.weight_decay,
-                sparsity_target=self.sparsity_target,
-                sparsity_cost=self.sparsity_cost,
-                hidden_mean=state.hidden_mean,
-                log_variance=state.log_variance,
-                log_variance_velocity=state.log_variance_velocity,
-            )
-        state.n_iter += 1
-        finite = np.isfinite(state.params).all() and (
-            state.log_variance is None or np.isfinite(state.log_variance).all())
-        if not finite:
-            raise DivergenceError(
-                f"{type(self).__name__} diverged in epoch {state.n_iter}: the weights "
-                f"became NaN or infinite with learning_rate={self.learning_rate}. "
-                f"Lower the learning rate (e.g. to {self.learning_rate / 10:g}).",
-                epoch=state.n_iter, learning_rate=self.learning_rate,
-            )
-        elapsed = time.perf_counter() - start
-        variance = None if state.log_variance is None else np.exp(state.log_variance)
-        recon = mean_field_reconstruction(monitor, state.params, self._visible_units,
-                                          self.hidden_units, variance)
-        error = _kernels.squared_error(recon, monitor) / monitor.size
-        history = state.history
-        history["reconstruction_error"].append(float(error))
-        history["epoch_time"].append(elapsed)
-        params = self._likelihood_params(state.params, variance)
-        message = f"reconstruction error {error:.5f}"
-        if self._visible_units == "bernoulli":
-            pl = _sampled_pseudo_likelihood(monitor, params)
-            history.setdefault("pseudo_likelihood", []).append(pl)
-            message += f", pseudo-likelihood {pl:.3f}"
-        if held_out is not None:
-            gap = float(np.mean(_likelihood.free_energy(held_out.astype(np.float64), params))
-                        - np.mean(_likelihood.free_energy(monitor.astype(np.float64), params)))
-            history.setdefault("free_energy_gap", []).append(gap)
-            message += f", free-energy gap {gap:+.3f}"
-        if self.verbose:
-            times = history["epoch_time"]
-            left = epochs_left * float(np.mean(times[-5:]))
-            print(f"[{type(self).__name__}] epoch {state.n_iter}: {message}, "
-                  f"{elapsed:.2f} s, ~{left:.0f} s left", flush=True)
-
-    def _likelihood_params(self, P=None, variance=None):
-        if P is None:
-            return _likelihood.RBMParams(
-                self.components_.T.astype(np.float64),
-                self.intercept_visible_.astype(np.float64),
-                self.intercept_hidden_.astype(np.float64),
-                gaussian=self._visible_units == "gaussian",
-                relu=self.hidden_units == "relu",
-                variance=self._variance(),
-            )
-        V, H = P.shape[0] - 1, P.shape[1] - 1
+    def _likelihood_params(self):
         return _likelihood.RBMParams(
-            P[:V, :H].astype(np.float64), P[:V, H].astype(np.float64),
-            P[V, :H].astype(np.float64), gaussian=self._visible_units == "gaussian",
-            relu=self.hidden_units == "relu", variance=variance)
+            self.components_.T.astype(np.float64),
+            self.intercept_visible_.astype(np.float64),
+            self.intercept_hidden_.astype(np.float64),
+            visible=self._visible,
+            hidden=self._hidden,
+            variance=self._variance(),
+        )
+
+    def _base_rate_bias(self):
+        """Visible biases of the base-rate model (the data's marginals)."""
+        base = getattr(getattr(self, "_training_state", None), "base_visible_bias", None)
+        return self.intercept_visible_.astype(np.float64) if base is None else base
 
     # ------------------------------------------------ likelihood and sampling
 
@@ -398,8 +265,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             for name, value in (("n_chains", n_chains), ("n_betas", n_betas)):
                 if not isinstance(value, Integral) or value < 2:
                     raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
-            base = getattr(self, "_base_visible_bias", None)
-            base = params.b if base is None else np.asarray(base, dtype=np.float64)
+            base = self._base_rate_bias()
             log_z, log_w = _likelihood.ais_log_partition(
                 params, base, int(n_chains), int(n_betas), make_generator(random_state))
             std = _likelihood.ais_spread(log_w)
@@ -445,8 +311,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         _check_count(n_steps, "n_steps", 0)
         rng = make_generator(random_state)
         params = self._likelihood_params()
-        base = getattr(self, "_base_visible_bias", None)
-        base = params.b if base is None else np.asarray(base, dtype=np.float64)
+        base = self._base_rate_bias()
         v = _likelihood.sample_visible(np.tile(base, (int(n_samples), 1)), params, rng)
         return self._to_input_units(_likelihood.gibbs_chain(v, params, int(n_steps), rng))
 
@@ -458,17 +323,12 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self.intercept_visible_ = state.params[:V, H].copy()
         self.n_iter_ = state.n_iter
         self.history_ = state.history
-        self._velocity = state.velocity
-        self._chains = state.chains
-        self._hidden_mean = state.hidden_mean
-        self._rng = state.rng
-        self._base_visible_bias = state.base_visible_bias
-        if self._visible_units == "gaussian":
+        if self._real_valued:
             self.sigma_ = (
                 np.ones(V) if state.log_variance is None
                 else np.exp(0.5 * state.log_variance)
             )
-            self._log_variance_velocity = state.log_variance_velocity
+        self._training_state = state.kept()
 
     def _standardized(self, source):
         """``source`` in the units the parameters describe (see ``mean_``)."""
@@ -496,7 +356,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
 
     def _variance(self):
         """Per-feature visible variances (Gaussian units), or None."""
-        if self._visible_units != "gaussian" or not getattr(self, "learn_variance", False):
+        if not (self._real_valued and self.learn_variance):
             return None
         return np.asarray(self.sigma_, dtype=np.float64) ** 2
 
@@ -543,12 +403,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             # then the same as those of its float32 copy (and twice as fast).
             out[start:stop] = block.astype(dtype, copy=False) @ weights
         out += bias
-        if self.hidden_units == "relu":
-            return np.maximum(out, 0, out=out)
-        return expit(out, out=out)
-
-    def _visible_mean(self, pre):
-        return pre if self._visible_units == "gaussian" else expit(pre, out=pre)
+        return self._hidden.mean(out)
 
     def reconstruct(self, X):
         """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
@@ -569,7 +424,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         dtype = hidden.dtype
         out = hidden @ self.components_.astype(dtype)
         out += self.intercept_visible_.astype(dtype)
-        return self._to_input_units(self._visible_mean(out))
+        return self._to_input_units(self._visible.mean(out))
 
     def gibbs(self, v):
         """One Gibbs step from ``v``: sample ``h ~ P(h | v)``, then ``v' ~ P(v | h)``.
@@ -589,25 +444,17 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         """
         check_is_fitted(self)
         source = self._standardized(validate_rows(self, v, reset=False))
-        rng = self._rng
+        rng = self._training_state.rng
         dtype = self._compute_dtype(source)
         weights = self._effective_weights(dtype)
         pre_h = np.empty((source.n_rows, weights.shape[1]), dtype=dtype)
         for start, stop, block in iter_blocks(source):
             pre_h[start:stop] = block @ weights
         pre_h += self.intercept_hidden_.astype(dtype)
-        if self.hidden_units == "relu":
-            noise = rng.standard_normal(pre_h.shape, dtype=dtype)
-            h = np.maximum(pre_h + np.sqrt(expit(pre_h)) * noise, 0)
-        else:
-            h = (rng.random(pre_h.shape, dtype=dtype) < expit(pre_h)).astype(dtype)
+        h = self._hidden.sample(pre_h, rng)
         pre = h @ self.components_.astype(dtype)
         pre += self.intercept_visible_.astype(dtype)
-        if self._visible_units == "gaussian":
-            std = np.sqrt(self._variance()) if self._variance() is not None else 1.0
-            return self._to_input_units(pre + std * rng.standard_normal(pre.shape, dtype=dtype))
-        p = expit(pre, out=pre)
-        return (rng.random(p.shape, dtype=dtype) < p).astype(dtype)
+        return self._to_input_units(self._visible.sample(pre, rng, self._variance()))
 
     def free_energy(self, X):
         """Free energy of each row: ``P(v)`` is proportional to ``exp(-F(v))``.
@@ -637,9 +484,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         for start, stop, block in iter_blocks(source):
             pre = np.asarray(block @ weights, dtype=np.float64)
             pre += hidden_bias
-            hidden_term = np.empty(stop - start)
-            _kernels.hidden_free_energy_rows(pre, self.hidden_units == "relu", hidden_term)
-            if self._visible_units == "gaussian":
+            hidden_term = self._hidden.free_energy_term(pre)
+            # The same terms as the units' (_likelihood), arranged for a
+            # block that may be sparse.
+            if self._real_valued:
                 dense = block.toarray() if hasattr(block, "toarray") else block
                 diff = np.asarray(dense, dtype=np.float64) - visible_bias
                 scaled = diff if variance is None else diff / variance
@@ -668,7 +516,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         scores : ndarray of shape (n_samples,), float64
         """
         check_is_fitted(self)
-        if self._visible_units == "gaussian":
+        if not self._visible.discrete:
             return -self.free_energy(X)
         source = validate_rows(self, X, reset=False)
         weights = np.ascontiguousarray(self.components_.T, dtype=np.float64)
@@ -679,7 +527,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             dense = block.toarray() if hasattr(block, "toarray") else block
             dense = np.ascontiguousarray(dense, dtype=np.float64)
             _kernels.pseudo_likelihood_rows(
-                dense, weights, visible_bias, hidden_bias, self.hidden_units == "relu",
+                dense, weights, visible_bias, hidden_bias, self._hidden.stepped_free_energy,
                 out[start:stop],
             )
         return out
@@ -796,28 +644,6 @@ def _check_count(value, name, minimum):
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
 
 
-def _sampled_pseudo_likelihood(block, params):
-    """Pseudo-likelihood estimate ``V * mean_r log P(v_ri | v_r,-i)`` with one
-    fixed feature per row (row r flips feature r mod V): cheap enough for an
-    every-epoch monitor and comparable across epochs, since no RNG is drawn."""
-    V = block.astype(np.float64)
-    flipped = V.copy()
-    rows = np.arange(len(V))
-    cols = rows % V.shape[1]
-    flipped[rows, cols] = 1.0 - flipped[rows, cols]
-    gap = _likelihood.free_energy(flipped, params) - _likelihood.free_energy(V, params)
-    return float(V.shape[1] * np.mean(-np.logaddexp(0.0, -gap)))
-
-
-def _monitor_block(source):
-    """A fixed float32 sample of training rows for the per-epoch monitors."""
-    n = min(source.n_rows, _MONITOR_ROWS)
-    rows = source.monitor_rows(n)
-    block = np.empty((n, source.n_features), dtype=np.float32)
-    source.read(rows, block)
-    return block
-
-
 class GaussianRBM(_BaseRBM):
     """Gaussian-Bernoulli RBM: real-valued visible units of unit variance.
 
@@ -896,7 +722,8 @@ class GaussianRBM(_BaseRBM):
     includes the ``sum(log(scale_))`` that the change of units adds).
     """
 
-    _visible_units = "gaussian"
+    _visible = GAUSSIAN
+    _real_valued = True
     _parameter_constraints: dict = {
         **_BaseRBM._parameter_constraints,
         "learn_variance": ["boolean"],

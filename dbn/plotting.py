@@ -84,7 +84,7 @@ def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
     ``rbm`` is a fitted BernoulliRBM or GaussianRBM, or a DBN estimator (its
     first layer's filters are shown).
     """
-    from ._dbn import DBN, DBNClassifier, DBNRegressor
+    from . import DBN, DBNClassifier, DBNRegressor
     from ._rbm import _BaseRBM
 
     if isinstance(rbm, DBN | DBNClassifier | DBNRegressor):

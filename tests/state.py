@@ -1,5 +1,7 @@
 """Deep comparison of estimator state: parameters, fitted attributes, RNGs."""
 
+import dataclasses
+
 import numpy as np
 from sklearn.base import BaseEstimator
 
@@ -21,6 +23,10 @@ def same_state(a, b, where="estimator", ignore=(), atol=0.0):
             if diff:
                 return diff
         return None
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        if type(a) is not type(b):
+            return f"{where}: {type(a).__name__} != {type(b).__name__}"
+        return same_state(vars(a), vars(b), where, ignore, atol)
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         same = type(a) is type(b) and a.dtype == b.dtype and a.shape == b.shape
         if same and atol > 0 and a.dtype.kind == "f":

@@ -397,6 +397,8 @@ def test_warnings_point_at_the_callers_line():
          lambda: FACTORIES["DBN"](visible_units="bernoulli").fit(GOOD * 2)),
         (DataRangeWarning, lambda: FACTORIES["DBNClassifier"](
             visible_units="bernoulli").fit(GOOD * 2, LABELS)),
+        (DataRangeWarning,
+         lambda: FACTORIES["DBN"](visible_units="bernoulli").fit_transform(GOOD * 2)),
         (ConvergenceWarning, lambda: FACTORIES["DBNClassifier"]().fit(GOOD, LABELS)),
         (DataConversionWarning, lambda: FACTORIES["DBNRegressor"]().fit(GOOD, LABELS[:, None])),
     ]

@@ -343,18 +343,18 @@ def test_regressor_exports_multioutput(digits):
 
 
 def test_early_stopping_keeps_the_best_epoch(digits, monkeypatch):
-    from dbn._dbn import _BaseDBNNet
+    from dbn import _finetuning
 
     X, y, _, _ = digits
     seen = []
-    score = _BaseDBNNet._validation_score
+    score = _finetuning.validation_score
 
-    def spy(self, source, rows, targets, coefs, intercepts, out_act):
-        value = score(self, source, rows, targets, coefs, intercepts, out_act)
+    def spy(source, rows, targets, coefs, intercepts, *args):
+        value = score(source, rows, targets, coefs, intercepts, *args)
         seen.append((value, [W.copy() for W in coefs]))
         return value
 
-    monkeypatch.setattr(_BaseDBNNet, "_validation_score", spy)
+    monkeypatch.setattr(_finetuning, "validation_score", spy)
     clf = DBNClassifier(early_stopping=True, n_iter_no_change=3, learning_rate="constant",
                         **{**SMALL, "max_iter": 50}).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ == len(seen)

@@ -331,11 +331,35 @@ BROKEN_MODELS = [
         components_=m["estimator"]["attributes"]["intercept_visible_"]), "shape"),
     ("n_features_in_ off", lambda m: m["estimator"]["attributes"].update(
         n_features_in_={"type": "int", "value": "3"}), "shape"),
-    ("velocity swapped", lambda m: m["estimator"]["attributes"].update(
-        _velocity=m["estimator"]["attributes"]["components_"]), "_velocity"),
-    ("rng not a generator", lambda m: m["estimator"]["attributes"].update(
-        _rng={"type": "int", "value": "3"}), "_rng"),
+    ("velocity swapped", lambda m: m["estimator"]["attributes"]["_training_state"]["fields"][
+        "items"].update(velocity=m["estimator"]["attributes"]["components_"]),
+     "_training_state.velocity"),
+    ("rng not a generator", lambda m: m["estimator"]["attributes"]["_training_state"][
+        "fields"]["items"].update(rng={"type": "int", "value": "3"}),
+     "_training_state.rng"),
+    ("unknown training state field", lambda m: m["estimator"]["attributes"][
+        "_training_state"]["fields"]["items"].update(params={"type": "int", "value": "3"}),
+     "unknown fields"),
+    ("training state not a state", lambda m: m["estimator"]["attributes"].update(
+        _training_state={"type": "int", "value": "3"}), "not an RBM training state"),
 ]
+
+
+def test_files_with_the_former_loose_training_state_still_load(model_bytes, small_digits):
+    """Files written before the training state became one object kept it in
+    loose attributes; they load into the same model, which trains on alike."""
+    def loosen(m):
+        attributes = m["estimator"]["attributes"]
+        kept = attributes.pop("_training_state")["fields"]["items"]
+        for new, node in kept.items():
+            attributes["_rng" if new == "rng" else f"_{new}"] = node
+
+    reference = dbn.load(io.BytesIO(model_bytes))
+    legacy = dbn.load(io.BytesIO(_rewrite(model_bytes, loosen)))
+    assert same_state(reference, legacy) is None
+    X, _ = small_digits
+    assert same_state(reference.partial_fit(X), legacy.partial_fit(X),
+                      ignore=("epoch_time",)) is None
 
 
 @pytest.mark.parametrize("name,edit,match", BROKEN_MODELS, ids=[c[0] for c in BROKEN_MODELS])

@@ -19,6 +19,9 @@ import warnings
 
 import numpy as np
 
+# The checkout this script lives in, not whatever ``dbn`` is installed.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 DEFAULT_PATH = os.path.join("build", "bit_identity_reference.npz")
 
 
@@ -177,8 +180,11 @@ def main():
                 problems.append(f"{name}: differs (max |difference| {diff:.3g})")
     for line in problems:
         print(line)
+    import dbn
+
     print(f"compared {len(reference.files)} reference arrays with {len(arrays)} "
-          f"(threads: {threads}): {'IDENTICAL' if not problems else 'DIFFERENT'}")
+          f"(dbn from {os.path.dirname(dbn.__file__)}, threads: {threads}): "
+          f"{'IDENTICAL' if not problems else 'DIFFERENT'}")
     return 1 if problems else 0
 
 

@@ -1,0 +1,266 @@
+"""Supervised fine-tuning of an unrolled net: the epoch loop and when to stop.
+
+:func:`fine_tune` runs backprop over minibatches of the labeled rows with the
+optimizer, L2 penalty, dropout, frozen layers, learning-rate schedule and
+early stopping given by a :class:`FineTuneSettings`; it updates the layer
+arrays in place and returns the monitors the estimators publish.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from ._lazy import lazy_import
+from ._network import FeedForward, batch_loss, predict_block
+from ._optimizers import AdamOptimizer, SGDOptimizer
+from ._pretraining import auto_batch_size
+from ._warnings import warn
+from .exceptions import DivergenceError
+
+_kernels = lazy_import("dbn._kernels")
+
+
+@dataclass(frozen=True)
+class FineTuneSettings:
+    """Everything the loop needs from an estimator's parameters."""
+
+    name: str
+    hidden_activation: str
+    output_activation: str
+    solver: str
+    learning_rate: float
+    momentum: float
+    nesterov: bool
+    batch_size: object
+    max_iter: int
+    alpha: float
+    dropout: float
+    input_dropout: float
+    frozen_layers: int
+    early_stopping: bool
+    validation_fraction: float
+    stratify: bool
+    n_iter_no_change: int
+    tol: float
+    adaptive: bool
+    shuffle: bool
+    verbose: int
+
+
+def choose_solver(solver, learning_rate_init, pretrained_start, is_classifier):
+    """The solver and learning rate that 'auto' stands for.
+
+    SGD at 0.1 (Hinton & Salakhutdinov's fine-tuning) suits a classifier
+    whose hidden layers start pretrained; from Glorot's initialisation a
+    deep sigmoid net trained that way can saturate and stay at chance on
+    small data, so it gets scikit-learn's Adam at 1e-3 instead.
+    """
+    if solver == "auto":
+        solver = "sgd" if pretrained_start and is_classifier else "adam"
+    rate = learning_rate_init
+    if rate == "auto":
+        rate = 0.1 if solver == "sgd" else 1e-3
+    return solver, float(rate)
+
+
+class PlateauStopper:
+    """When to lower the learning rate or stop, from a value to minimise.
+
+    ``n_iter_no_change`` epochs without an improvement of at least ``tol``
+    over the best value so far count as a plateau. With ``adaptive``, the
+    first ``MAX_LOWERINGS`` plateaus lower the learning rate (by ``FACTOR``,
+    as scikit-learn's ``learning_rate='adaptive'``) and the next one stops;
+    otherwise the first plateau stops.
+    """
+
+    FACTOR = 5.0
+    MAX_LOWERINGS = 3
+
+    def __init__(self, tol, n_iter_no_change, adaptive):
+        self.tol = tol
+        self.patience = n_iter_no_change
+        self.adaptive = adaptive
+        self.best = np.inf
+        self.waited = 0
+        self.lowerings = 0
+
+    def update(self, value):
+        """Returns 'continue', 'lower' or 'stop'."""
+        if value < self.best - self.tol:
+            self.waited = 0
+        else:
+            self.waited += 1
+        self.best = min(self.best, value)
+        if self.waited < self.patience:
+            return "continue"
+        self.waited = 0
+        if self.adaptive and self.lowerings < self.MAX_LOWERINGS:
+            self.lowerings += 1
+            return "lower"
+        return "stop"
+
+
+def split_rows(labeled, targets, rng, settings):
+    """Training and validation rows (all labeled rows train without early stopping)."""
+    if not settings.early_stopping:
+        return labeled, None
+    stratify = None
+    if settings.stratify:
+        codes = targets[labeled].argmax(1) if targets.shape[1] > 1 else targets[labeled, 0]
+        counts = np.bincount(codes.astype(np.int64))
+        n_val = int(np.ceil(settings.validation_fraction * len(labeled)))
+        # Stratify when every class can appear on both sides.
+        if counts.min() >= 2 and min(n_val, len(labeled) - n_val) >= len(counts):
+            stratify = codes
+    seed = int(rng.integers(0, 2**31 - 1))
+    train, val = train_test_split(labeled, test_size=settings.validation_fraction,
+                                  random_state=seed, stratify=stratify)
+    if len(val) < 1 or len(train) < 1:
+        raise ValueError(
+            f"validation_fraction={settings.validation_fraction} leaves no rows for "
+            f"training or validation among {len(labeled)} labeled rows."
+        )
+    return np.sort(train), np.sort(val)
+
+
+def validation_score(source, rows, targets, coefs, intercepts, settings, score_outputs):
+    """``score_outputs`` of the net's outputs for the held-out ``rows``."""
+    block = np.empty((len(rows), source.n_features), dtype=np.float32)
+    source.read(rows, block)
+    out = predict_block(block, coefs, intercepts, settings.hidden_activation,
+                        settings.output_activation, np.float32)
+    return score_outputs(out, targets[rows])
+
+
+def divergence_error(name, epoch, coefs, intercepts, learning_rate):
+    """The error that names the layer that went non-finite and the cure."""
+    bad = [i for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True))
+           if not (np.isfinite(W).all() and np.isfinite(b).all())]
+    L = len(coefs)
+    if bad:
+        layer = bad[0] + 1
+        where = (f"the weights of layer {layer} of {L} "
+                 f"({'output layer' if layer == L else 'hidden layer'}) became NaN or "
+                 "infinite")
+    else:
+        layer = None
+        where = "the training loss became NaN or infinite"
+    return DivergenceError(
+        f"{name} diverged while fine-tuning in epoch {epoch}: {where} with "
+        f"learning_rate_init={learning_rate}. Lower it (e.g. to {learning_rate / 10:g}).",
+        layer=layer, epoch=epoch, learning_rate=learning_rate,
+    )
+
+
+def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_outputs,
+              loss_weights=None):
+    """Backprop through the unrolled net; returns the fitted monitors.
+
+    The loss that stops training (and lowers the learning rate with
+    ``adaptive``) is the one optimised; ``loss_weights`` only change the
+    units in which ``loss_curve_`` reports it.
+    """
+    s = settings
+    name = s.name
+    train_rows, val_rows = split_rows(labeled, targets, rng, s)
+    n_train = len(train_rows)
+    B = min(auto_batch_size(s.batch_size, n_train), n_train)
+    n_batches = -(-n_train // B)
+    out_act = s.output_activation
+    net = FeedForward(coefs, intercepts, s.hidden_activation, out_act, B,
+                      s.dropout, s.input_dropout)
+    params = [*coefs, *intercepts]
+    L = len(coefs)
+    trainable = [layer >= s.frozen_layers for layer in range(L)] * 2
+    grads = [*net.coef_grads, *net.intercept_grads]
+    if s.solver == "adam":
+        optimizer = AdamOptimizer(params, learning_rate=s.learning_rate)
+    else:
+        optimizer = SGDOptimizer(params, learning_rate=s.learning_rate, momentum=s.momentum,
+                                 nesterov=s.nesterov)
+    target_buf = np.empty((B, targets.shape[1]), dtype=np.float32)
+    # scikit-learn's MLP convention: each step adds alpha * W / (batch
+    # rows) to the gradient, so each batch's loss holds
+    # 0.5 * alpha * ||W||^2 / (batch rows); an epoch's mean over rows then
+    # holds that term once per batch. Frozen layers are not optimised and
+    # carry no penalty.
+    penalised = [W for layer, W in enumerate(coefs) if layer >= s.frozen_layers]
+    report_scale = 1.0 if loss_weights is None else float(np.mean(loss_weights))
+
+    stopper = PlateauStopper(s.tol, s.n_iter_no_change, adaptive=s.adaptive)
+    loss_curve, val_scores, epoch_times = [], [], []
+    best_score, best_params = -np.inf, None
+    n_iter = 0
+    if s.verbose:
+        print(f"[{name}] fine-tuning {n_train} rows with {s.solver} at learning rate "
+              f"{s.learning_rate:g}, up to {s.max_iter} epochs", flush=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(s.max_iter):
+            start = time.perf_counter()
+            total, reported = 0.0, 0.0
+            for rows in source.batches(B, rng, s.shuffle, rows=train_rows):
+                n = rows.shape[0]
+                source.read(rows, net.input_buffer)
+                _kernels.gather_dense(targets, rows, target_buf)
+                output = net.forward(n, rng, train=True)
+                total += batch_loss(output, target_buf[:n], out_act) * n
+                if loss_weights is not None:
+                    reported += batch_loss(output, target_buf[:n], out_act,
+                                           loss_weights) * n
+                net.backward(n, target_buf[:n], s.frozen_layers)
+                optimizer.update(grads, [s.alpha / n] * L + [0.0] * L, trainable)
+            n_iter = epoch + 1
+            penalty = 0.5 * s.alpha * n_batches / n_train * sum(
+                float(np.sum(W * W)) for W in penalised)
+            loss = total / n_train + penalty
+            if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in params):
+                raise divergence_error(name, n_iter, coefs, intercepts, s.learning_rate)
+            if loss_weights is None:
+                loss_curve.append(loss)
+            else:
+                loss_curve.append(reported / n_train + report_scale * penalty)
+            message = f"[{name}] epoch {n_iter}: loss {loss_curve[-1]:.5f}"
+            if s.early_stopping:
+                score = validation_score(source, val_rows, targets, coefs, intercepts, s,
+                                         score_outputs)
+                val_scores.append(score)
+                message += f", validation score {score:.5f}"
+                if score > best_score:
+                    best_score = score
+                    best_params = [p.copy() for p in params]
+                action = stopper.update(-score)
+            else:
+                action = stopper.update(loss)
+            epoch_times.append(time.perf_counter() - start)
+            if s.verbose:
+                left = (s.max_iter - n_iter) * float(np.mean(epoch_times[-5:]))
+                print(f"{message}, {epoch_times[-1]:.2f} s, at most ~{left:.0f} s left",
+                      flush=True)
+            if action == "stop":
+                break
+            if action == "lower":
+                optimizer.learning_rate /= PlateauStopper.FACTOR
+                if s.verbose:
+                    print(f"[{name}] no improvement in {s.n_iter_no_change} epochs: "
+                          f"learning rate lowered to {optimizer.learning_rate:g}",
+                          flush=True)
+        else:
+            warn(
+                f"{name}: fine-tuning reached max_iter={s.max_iter} epochs without "
+                "converging; raise max_iter or use early_stopping=True.",
+                ConvergenceWarning,
+            )
+    if s.early_stopping and best_params is not None:
+        for p, best in zip(params, best_params, strict=True):
+            p[...] = best
+    return {
+        "loss_curve_": loss_curve,
+        "loss_": loss_curve[-1],
+        "best_loss_": None if s.early_stopping else float(np.min(loss_curve)),
+        "validation_scores_": val_scores if s.early_stopping else None,
+        "best_validation_score_": best_score if s.early_stopping else None,
+        "n_iter_": n_iter,
+    }

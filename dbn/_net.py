@@ -1,0 +1,378 @@
+"""The fine-tuned nets' shared core: pretrain, unroll into an MLP, fine-tune.
+
+``_BaseDBNNet._fit`` validates the data, asks its subclass for targets, builds
+the hidden layers (from ``pretrained=``, by :func:`~dbn._pretraining.pretrain_stack`
+or from Glorot's initialisation), adds the output layer, hands everything to
+:func:`~dbn._finetuning.fine_tune` and publishes the fitted attributes.
+"""
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._data import iter_blocks, training_statistics, validate_rows
+from ._finetuning import FineTuneSettings, choose_solver, fine_tune
+from ._network import glorot_uniform, predict_block
+from ._pretraining import (
+    PRETRAIN_CONSTRAINTS,
+    PretrainSettings,
+    layer_seeds,
+    layer_sizes,
+    pretrain_stack,
+    resolve_visible_units,
+)
+from ._random import make_generator
+from ._transfer import forward_hidden, pretrained_layers, pretrained_rbms
+from ._units import units
+
+#: scikit-learn's MLP names of the hidden activations (for ``to_mlp``).
+SKLEARN_ACTIVATION = {"sigmoid": "logistic", "relu": "relu"}
+
+
+class _BaseDBNNet(BaseEstimator):
+    """Pretrain, unroll into an MLP, fine-tune with backprop (shared core)."""
+
+    _parameter_constraints: dict = {
+        **PRETRAIN_CONSTRAINTS,
+        "pretrained": "no_validation",
+        "frozen_layers": [Interval(Integral, 0, None, closed="left")],
+        "solver": [StrOptions({"auto", "sgd", "adam"})],
+        "learning_rate_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+    }
+
+    @property
+    def _hidden_activation(self):
+        return units(self.hidden_units).activation
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 500),
+        *,
+        visible_units="auto",
+        hidden_units="bernoulli",
+        pretrain_epochs=20,
+        pretrain_learning_rate="auto",
+        pretrain_batch_size="auto",
+        cd_steps=1,
+        persistent=False,
+        pretrain_momentum=0.9,
+        pretrain_weight_decay=1e-4,
+        pretrained=None,
+        frozen_layers=0,
+        solver="auto",
+        learning_rate_init="auto",
+        learning_rate="adaptive",
+        momentum=0.9,
+        nesterovs_momentum=True,
+        batch_size="auto",
+        max_iter=100,
+        alpha=1e-4,
+        dropout=0.0,
+        input_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_units = visible_units
+        self.hidden_units = hidden_units
+        self.pretrain_epochs = pretrain_epochs
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_batch_size = pretrain_batch_size
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.pretrain_momentum = pretrain_momentum
+        self.pretrain_weight_decay = pretrain_weight_decay
+        self.pretrained = pretrained
+        self.frozen_layers = frozen_layers
+        self.solver = solver
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.alpha = alpha
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ---------------------------------------------------------------- fit
+
+    # ---------------------------------------------------------------- fit
+
+    def _fit(self, X, y):
+        sizes = layer_sizes(self.hidden_layer_sizes)
+        if self.frozen_layers > len(sizes):
+            raise ValueError(
+                f"frozen_layers={self.frozen_layers} exceeds the {len(sizes)} hidden "
+                f"layer(s) of hidden_layer_sizes={tuple(sizes)}."
+            )
+        source = validate_rows(self, X, reset=True)
+        targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
+        _, _, lo, hi = training_statistics(source, type(self).__name__)
+        visible_units = resolve_visible_units(self.visible_units, lo, hi)
+        rng = make_generator(self.random_state)
+        seeds = layer_seeds(rng, len(sizes))
+        coefs, intercepts, rbms = self._initial_layers(source, sizes, seeds, rng,
+                                                       visible_units)
+        out_act = self._output_activation_for(targets)
+        W_out, b_out = glorot_uniform(sizes[-1], targets.shape[1], out_act, rng)
+        coefs.append(W_out)
+        intercepts.append(b_out)
+        pretrained_start = any(rbm is not None for rbm in rbms) or self.pretrained is not None
+        result = fine_tune(source, targets, labeled, coefs, intercepts, rng,
+                           self._fine_tune_settings(out_act, pretrained_start),
+                           self._score_outputs, self._loss_weights(fitted_targets))
+        # Only now, with everything computed, does the estimator change.
+        for key, value in fitted_targets.items():
+            setattr(self, key, value)
+        self.rbms_ = rbms
+        self.coefs_ = coefs
+        self.intercepts_ = intercepts
+        self.n_layers_ = len(coefs) + 1
+        self.n_outputs_ = targets.shape[1]
+        self.out_activation_ = out_act
+        for key, value in result.items():
+            setattr(self, key, value)
+        return self
+
+    def _initial_layers(self, source, sizes, seeds, rng, visible_units):
+        """Hidden layers from ``pretrained``, greedy pretraining, or Glorot.
+
+        Also returns the RBM behind each hidden layer (None for a layer that
+        starts from Glorot's initialisation), aligned with the layers.
+        """
+        transferred = pretrained_layers(self.pretrained, source.n_features, sizes,
+                                        self.hidden_units)
+        coefs = [W for W, _ in transferred]
+        intercepts = [b for _, b in transferred]
+        rbms = []
+        if transferred:
+            theirs = copy.deepcopy(pretrained_rbms(self.pretrained))
+            rbms = (theirs + [None] * len(transferred))[: len(transferred)]
+        rest = len(sizes) - len(transferred)
+        if rest and self.pretrain_epochs > 0:
+            data = None
+            if transferred:
+                data = forward_hidden(source, coefs, intercepts, self._hidden_activation)
+            settings = PretrainSettings.from_params(
+                self.get_params(deep=False), type(self).__name__, source.n_rows,
+                visible_units)
+            new = pretrain_stack(settings, source, sizes, seeds,
+                                 start_layer=len(transferred), data=data)
+            rbms.extend(new)
+            for rbm in new:
+                W, b = rbm._unrolled_layer(np.float32)
+                coefs.append(W)
+                intercepts.append(b)
+        elif rest:
+            fan_in = coefs[-1].shape[1] if coefs else source.n_features
+            for size in sizes[len(transferred):]:
+                W, b = glorot_uniform(fan_in, size, self._hidden_activation, rng)
+                coefs.append(W)
+                intercepts.append(b)
+                rbms.append(None)
+                fan_in = size
+        return coefs, intercepts, rbms
+
+    def _fine_tune_settings(self, output_activation, pretrained_start):
+        solver, rate = choose_solver(self.solver, self.learning_rate_init, pretrained_start,
+                                     self._is_classifier_net)
+        return FineTuneSettings(
+            name=type(self).__name__,
+            hidden_activation=self._hidden_activation,
+            output_activation=output_activation,
+            solver=solver,
+            learning_rate=rate,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
+            batch_size=self.batch_size,
+            max_iter=self.max_iter,
+            alpha=self.alpha,
+            dropout=self.dropout,
+            input_dropout=self.input_dropout,
+            frozen_layers=self.frozen_layers,
+            early_stopping=self.early_stopping,
+            validation_fraction=self.validation_fraction,
+            stratify=self._is_classifier_net,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            adaptive=self.learning_rate == "adaptive",
+            shuffle=self.shuffle,
+            verbose=self.verbose,
+        )
+
+    def _loss_weights(self, fitted_targets):
+        return None
+
+    # ----------------------------------------------------------- inference
+
+    def _forward(self, X, output_activation=None):
+        """Network output; ``output_activation='identity'`` gives the logits."""
+        check_is_fitted(self)
+        output_activation = output_activation or self.out_activation_
+        source = validate_rows(self, X, reset=False)
+        dtype = np.float64 if source.dtype == np.float64 else np.float32
+        out = np.empty((source.n_rows, self.n_outputs_), dtype=dtype)
+        for start, stop, block in iter_blocks(source):
+            out[start:stop] = predict_block(block, self.coefs_, self.intercepts_,
+                                            self._hidden_activation, output_activation,
+                                            dtype)
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+
+
+
+def copy_net(net, mlp):
+    mlp.coefs_ = [W.astype(np.float64) for W in net.coefs_]
+    mlp.intercepts_ = [b.astype(np.float64) for b in net.intercepts_]
+    mlp.n_features_in_ = net.n_features_in_
+    if hasattr(net, "feature_names_in_"):
+        mlp.feature_names_in_ = net.feature_names_in_
+    mlp.n_layers_ = net.n_layers_
+    mlp.n_outputs_ = net.n_outputs_
+    mlp.n_iter_ = net.n_iter_
+    mlp.loss_ = net.loss_
+    mlp.loss_curve_ = list(net.loss_curve_)
+    mlp.best_loss_ = net.best_loss_
+    mlp.t_ = 0
+
+
+
+_NET_DOC = """
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(500, 500)
+        Hidden units per layer, bottom first; each hidden layer is pretrained
+        as an RBM.
+    visible_units : {{'auto', 'bernoulli', 'gaussian'}}, default='auto'
+        Units of the first layer's visible layer: 'bernoulli' for data in
+        [0, 1], 'gaussian' for real-valued data (unit-variance units; the RBM
+        standardises the data internally and the unrolled first layer takes
+        the data in its own units). 'auto' picks 'bernoulli' when the training
+        data lie in [0, 1] and 'gaussian' otherwise. Upper layers see the
+        layer below.
+    hidden_units : {{'bernoulli', 'relu'}}, default='bernoulli'
+        Binary (sigmoid) or noisy rectified hidden units in every RBM; the
+        fine-tuned net then uses sigmoid or ReLU layers.
+    pretrain_epochs : int, default=20
+        Epochs of contrastive divergence per layer; 0 skips pretraining and
+        initialises the hidden layers with Glorot's scheme (the random-init
+        baseline).
+    pretrain_learning_rate : float or 'auto', default='auto'
+        'auto' is 0.1, divided by 10 for a layer with Gaussian visible units
+        and by 10 for rectified hidden units.
+    pretrain_batch_size : int or 'auto', default='auto'
+        'auto' is ``n_samples // 100`` clipped to [10, 100] and at most
+        ``n_samples // 10``: about 100 updates per epoch on small data sets
+        (at least 10 below 100 rows), batches of 100 on large ones.
+    cd_steps : int, default=1
+    persistent : bool, default=False
+    pretrain_momentum : float, default=0.9
+    pretrain_weight_decay : float, default=1e-4
+    pretrained : fitted DBN, DBNClassifier, DBNRegressor or FrozenEstimator, default=None
+        Initialise the hidden layers from this estimator instead of
+        pretraining them ("pretrain on data set A, fine-tune on B"). Its hidden
+        layer sizes must be the first entries of ``hidden_layer_sizes``; further
+        layers are pretrained on top. It is never modified. ``clone`` (and so
+        ``GridSearchCV``) turns a fitted estimator parameter into an unfitted
+        one: wrap it as ``FrozenEstimator(fitted_dbn)`` to keep it fitted.
+    frozen_layers : int, default=0
+        The bottom ``frozen_layers`` hidden layers keep their (pretrained)
+        weights during fine-tuning.
+    solver : {{'auto', 'sgd', 'adam'}}, default='{solver}'
+        'sgd' is momentum SGD (Nesterov's by default). {solver_doc}
+    learning_rate_init : float or 'auto', default='auto'
+        'auto' is 0.1 for 'sgd' and 0.001 for 'adam'.
+    learning_rate : {{'constant', 'adaptive'}}, default='adaptive'
+        'adaptive' divides the learning rate by 5 when the training loss (or
+        the validation score with ``early_stopping``) has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs, up to 3 times; the next such
+        plateau stops training. 'constant' stops at the first plateau.
+    momentum : float, default=0.9
+    nesterovs_momentum : bool, default=True
+    batch_size : int or 'auto', default='auto'
+        'auto' is ``n_samples // 100`` clipped to [10, 100] and at most
+        ``n_samples // 10`` (labeled rows here), as for pretraining.
+    max_iter : int, default={max_iter}
+        Fine-tuning epochs at most.
+    alpha : float, default={alpha}
+        L2 penalty, scaled like scikit-learn's MLP (``alpha / batch size`` per step).
+    dropout : float, default={dropout}
+        Probability of dropping each hidden unit during fine-tuning.
+    input_dropout : float, default=0.0
+        Probability of dropping each input feature during fine-tuning.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the labeled rows, stop when its
+        score stops improving and keep the best epoch's weights.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    tol : float, default=1e-4
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        Progress per layer and per epoch.
+"""
+
+_NET_ATTRS = """
+    rbms_ : list of (BernoulliRBM, GaussianRBM or None)
+        One entry per hidden layer: the RBM that initialised it (pretrained
+        here or taken from ``pretrained``), or None where the layer started
+        from Glorot's random initialisation.
+    coefs_ : list of ndarray of shape (fan_in, fan_out), float32
+    intercepts_ : list of ndarray of shape (fan_out,), float32
+    loss_curve_ : list of float
+        Training loss per fine-tuning epoch, including the L2 term as the
+        updates apply it (``0.5 * alpha * ||W||^2`` per batch, as scikit-learn's
+        MLP reports it; frozen layers excluded). DBNRegressor reports half the
+        mean squared error over rows and targets in the targets' own units, as
+        MLPRegressor does (it trains on standardised targets).
+    loss_ : float
+    best_loss_ : float or None
+        None with early stopping.
+    validation_scores_ : list of float or None
+        Held-out score per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+    n_iter_ : int
+        Fine-tuning epochs run.
+    n_layers_ : int
+    n_outputs_ : int
+    out_activation_ : str
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when ``X`` has string column names.
+"""

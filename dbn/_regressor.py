@@ -1,0 +1,213 @@
+"""DBNRegressor: a pretrained net fine-tuned on half squared error."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._atomic import atomic_fit
+from ._net import _NET_ATTRS, _NET_DOC, SKLEARN_ACTIVATION, _BaseDBNNet, copy_net
+from ._warnings import warn
+
+
+class DBNRegressor(RegressorMixin, _BaseDBNNet):
+    __doc__ = (
+        """Deep Belief Net regressor: RBM pretraining, then backprop fine-tuning.
+
+    Pretrains a stack of RBMs greedily, unrolls it into a sigmoid MLP with an
+    identity output layer and fine-tunes it on half squared error. Targets
+    are standardised internally (and the scaling folded back into the output
+    layer), so their units do not change what learning rate works.
+"""
+        + _NET_DOC.format(solver="adam", dropout=0.0, max_iter=200, alpha="5e-4",
+                          solver_doc="'auto' is 'adam' (SGD at 0.1 can diverge on an\n"
+                          "        identity output).")
+        + """
+    Attributes
+    ----------
+"""
+        + _NET_ATTRS
+        + """
+    Notes
+    -----
+    ``max_iter`` defaults to 200 (MLPRegressor's default): with 100 epochs a
+    (500, 500) net fitted a linear function of two digits pixels to a
+    training R^2 between 0.93 and 0.998 depending on the seed, with 200 above
+    0.99 on every seed tried. ``alpha`` defaults to 5e-4: larger values cost
+    that fit (minimum 0.990 at 1e-3 over 5 seeds), and on diabetes (442 noisy
+    rows, raw features) the mean 5-fold R^2 over 5 seeds is 0.490 to 0.491
+    for any alpha from 1e-4 to 1e-3, level with Ridge's 0.490
+    (``benchmarks/bench_units.py``).
+    """
+    )
+
+    _is_classifier_net = False
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 500),
+        *,
+        visible_units="auto",
+        hidden_units="bernoulli",
+        pretrain_epochs=20,
+        pretrain_learning_rate="auto",
+        pretrain_batch_size="auto",
+        cd_steps=1,
+        persistent=False,
+        pretrain_momentum=0.9,
+        pretrain_weight_decay=1e-4,
+        pretrained=None,
+        frozen_layers=0,
+        solver="adam",
+        learning_rate_init="auto",
+        learning_rate="adaptive",
+        momentum=0.9,
+        nesterovs_momentum=True,
+        batch_size="auto",
+        max_iter=200,
+        alpha=5e-4,
+        dropout=0.0,
+        input_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            visible_units=visible_units,
+            hidden_units=hidden_units,
+            pretrain_epochs=pretrain_epochs,
+            pretrain_learning_rate=pretrain_learning_rate,
+            pretrain_batch_size=pretrain_batch_size,
+            cd_steps=cd_steps,
+            persistent=persistent,
+            pretrain_momentum=pretrain_momentum,
+            pretrain_weight_decay=pretrain_weight_decay,
+            pretrained=pretrained,
+            frozen_layers=frozen_layers,
+            solver=solver,
+            learning_rate_init=learning_rate_init,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            alpha=alpha,
+            dropout=dropout,
+            input_dropout=input_dropout,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+        )
+
+    @atomic_fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Pretrain, unroll and fine-tune on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+
+        Returns
+        -------
+        self : DBNRegressor
+        """
+        self._fit(X, y)
+        # Fold the target scaling into the output layer: predictions come out
+        # in the user's units and to_mlp() needs no extra step.
+        self.coefs_[-1] *= self._y_scale.astype(np.float32)
+        self.intercepts_[-1] = (
+            self.intercepts_[-1] * self._y_scale + self._y_mean
+        ).astype(np.float32)
+        return self
+
+    def _prepare_targets(self, y, n_rows):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim == 2 and y.shape[1] == 1:
+            warn(
+                "A column-vector y was passed when a 1d array was expected. Please "
+                "change the shape of y to (n_samples,), for example using ravel().",
+                _data_conversion_warning(),
+            )
+        if y.shape[0] != n_rows:
+            raise ValueError(
+                f"X and y have inconsistent numbers of samples: {n_rows} and {y.shape[0]}."
+            )
+        Y = y.reshape(n_rows, -1)
+        # Predictions come from a float32 output layer with the target scale
+        # folded in: leave headroom below float32's maximum (3.4e38).
+        limit = 1e34
+        if np.abs(Y).max() > limit:
+            raise ValueError(
+                f"y has values of magnitude {np.abs(Y).max():.3g}, too large for the "
+                f"float32 output layer of {type(self).__name__} (limit {limit:g}). "
+                "Rescale y (e.g. with sklearn.compose.TransformedTargetRegressor)."
+            )
+        mean = Y.mean(axis=0)
+        scale = Y.std(axis=0)
+        scale[scale == 0] = 1.0
+        targets = ((Y - mean) / scale).astype(np.float32)
+        labeled = np.arange(n_rows, dtype=np.int64)
+        return targets, labeled, {"_y_mean": mean, "_y_scale": scale, "_y_ndim": y.ndim}
+
+    @staticmethod
+    def _output_activation_for(targets):
+        return "identity"
+
+    def _loss_weights(self, fitted_targets):
+        # Training runs on standardised targets; loss_curve_ is reported as
+        # MLPRegressor reports it: half the mean squared error over rows and
+        # targets, in the targets' own units.
+        scale = fitted_targets["_y_scale"]
+        return (scale**2 / len(scale)).astype(np.float32)
+
+    def _score_outputs(self, out, targets):
+        # R^2 on the standardised targets (the scaling does not change it).
+        ss_res = np.sum((targets - out) ** 2, axis=0)
+        ss_tot = np.sum((targets - targets.mean(0)) ** 2, axis=0)
+        ss_tot[ss_tot == 0] = 1.0
+        return float(np.mean(1.0 - ss_res / ss_tot))
+
+    def predict(self, X):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        out = self._forward(X)
+        return out.ravel() if self._y_ndim == 1 else out
+
+    def to_mlp(self):
+        """The fine-tuned net as a fitted :class:`sklearn.neural_network.MLPRegressor`."""
+        from sklearn.neural_network import MLPRegressor
+
+        check_is_fitted(self)
+        mlp = MLPRegressor(hidden_layer_sizes=tuple(W.shape[1] for W in self.coefs_[:-1]),
+                           activation=SKLEARN_ACTIVATION[self._hidden_activation])
+        copy_net(self, mlp)
+        mlp.out_activation_ = "identity"
+        return mlp
+
+
+def _data_conversion_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    return DataConversionWarning
