@@ -124,7 +124,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         sizes = layer_sizes(self.hidden_layer_sizes)
         source = validate_rows(self, X, reset=True)
-        _, _, lo, hi = training_statistics(source, type(self).__name__)
+        statistics = training_statistics(source, type(self).__name__)
+        lo, hi = statistics[2:]
         visible_units = resolve_visible_units(self.visible_units, lo, hi)
         rng = make_generator(self.random_state)
         if X_val is not None:
@@ -132,7 +133,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         settings = PretrainSettings.from_params(
             self.get_params(deep=False), type(self).__name__, source.n_rows, visible_units)
         self.rbms_ = pretrain_stack(settings, source, sizes, layer_seeds(rng, len(sizes)),
-                                    X_val=X_val)
+                                    X_val=X_val, statistics=statistics)
         return self
 
     def sample(self, n_samples, n_steps=1000, random_state=None):

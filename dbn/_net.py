@@ -137,12 +137,12 @@ class _BaseDBNNet(BaseEstimator):
             )
         source = validate_rows(self, X, reset=True)
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
-        _, _, lo, hi = training_statistics(source, type(self).__name__)
-        visible_units = resolve_visible_units(self.visible_units, lo, hi)
+        statistics = training_statistics(source, type(self).__name__)
+        visible_units = resolve_visible_units(self.visible_units, *statistics[2:])
         rng = make_generator(self.random_state)
         seeds = layer_seeds(rng, len(sizes))
         coefs, intercepts, rbms = self._initial_layers(source, sizes, seeds, rng,
-                                                       visible_units)
+                                                       visible_units, statistics)
         out_act = self._output_activation_for(targets)
         W_out, b_out = glorot_uniform(sizes[-1], targets.shape[1], out_act, rng)
         coefs.append(W_out)
@@ -164,7 +164,7 @@ class _BaseDBNNet(BaseEstimator):
             setattr(self, key, value)
         return self
 
-    def _initial_layers(self, source, sizes, seeds, rng, visible_units):
+    def _initial_layers(self, source, sizes, seeds, rng, visible_units, statistics):
         """Hidden layers from ``pretrained``, greedy pretraining, or Glorot.
 
         Also returns the RBM behind each hidden layer (None for a layer that
@@ -187,7 +187,7 @@ class _BaseDBNNet(BaseEstimator):
                 self.get_params(deep=False), type(self).__name__, source.n_rows,
                 visible_units)
             new = pretrain_stack(settings, source, sizes, seeds,
-                                 start_layer=len(transferred), data=data)
+                                 start_layer=len(transferred), data=data, statistics=statistics)
             rbms.extend(new)
             for rbm in new:
                 W, b = rbm._unrolled_layer(np.float32)

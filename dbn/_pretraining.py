@@ -11,7 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._data import DenseRows, as_row_source, in_unit_interval
+from ._data import DenseRows, as_row_source, in_unit_interval, training_statistics
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._units import GAUSSIAN, units
 from .exceptions import DivergenceError
@@ -142,24 +142,29 @@ def rbm_for_layer(settings, layer, n_components, seed):
     )
 
 
-def pretrain_stack(settings, source, sizes, seeds, start_layer=0, data=None, X_val=None):
+def pretrain_stack(settings, source, sizes, seeds, start_layer=0, data=None, X_val=None,
+                   statistics=None):
     """Train RBMs for ``sizes[start_layer:]``, bottom up; returns them.
 
     ``data`` is the input of layer ``start_layer`` (the row source itself
     for layer 0, else the float32 features of the layer below); ``X_val``
-    held-out rows whose free-energy gap every layer monitors.
+    held-out rows (a row source) whose free-energy gap every layer monitors;
+    ``statistics`` the source's ``training_statistics`` if already known.
     """
     s = settings
     rbms = []
     layer_input = source if data is None else DenseRows(data)
     fan_in = source.n_features if data is None else data.shape[1]
+    if data is not None or statistics is None:
+        statistics = training_statistics(layer_input, s.name)
     for layer in range(start_layer, len(sizes)):
         if s.verbose:
             print(f"[{s.name}] pretraining layer {layer + 1}/{len(sizes)}: "
                   f"{fan_in} -> {sizes[layer]} units, {s.n_epochs} epochs", flush=True)
         rbm = rbm_for_layer(s, layer, sizes[layer], seeds[layer])
+        rbm._validate_params()
         try:
-            rbm.fit(layer_input.X, X_val=None if X_val is None else getattr(X_val, "X", X_val))
+            rbm._fit_rows(layer_input, statistics, n_epochs=rbm.n_iter, held_source=X_val)
         except DivergenceError as exc:
             raise DivergenceError(
                 f"{s.name} diverged while pretraining layer {layer + 1} of "
@@ -173,7 +178,8 @@ def pretrain_stack(settings, source, sizes, seeds, start_layer=0, data=None, X_v
         rbms.append(rbm)
         if layer < len(sizes) - 1:
             layer_input = DenseRows(hidden_features(rbm, layer_input))
+            statistics = training_statistics(layer_input, s.name)
             if X_val is not None:
-                X_val = hidden_features(rbm, X_val)
+                X_val = DenseRows(hidden_features(rbm, X_val))
         fan_in = sizes[layer]
     return rbms

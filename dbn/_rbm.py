@@ -155,7 +155,20 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     def _fit(self, X, *, n_epochs, incremental, X_val=None):
         source = validate_rows(self, X, reset=not incremental)
         held_source = None if X_val is None else validate_held_out(self, X_val)
-        means, stds, lo, hi = training_statistics(source, type(self).__name__)
+        statistics = training_statistics(source, type(self).__name__)
+        return self._fit_rows(source, statistics, n_epochs=n_epochs, incremental=incremental,
+                              held_source=held_source)
+
+    def _fit_rows(self, source, statistics, *, n_epochs, incremental=False, held_source=None):
+        """Train on a validated row source whose ``training_statistics`` are known.
+
+        The layer interface that greedy pretraining uses (see
+        ``docs/design.md``): a DBN validates and scans its data once and hands
+        the source to each layer, instead of ``fit`` doing it again.
+        """
+        means, stds, lo, hi = statistics
+        if not incremental:
+            self.n_features_in_ = source.n_features
         if self._visible.value_range is not None:
             warn_if_outside_unit_interval(lo, hi, type(self).__name__)
         if incremental:

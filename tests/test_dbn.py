@@ -424,3 +424,27 @@ def test_nan_marks_unlabeled_rows(digits):
     y_partial[::2] = np.nan
     clf = DBNClassifier(unlabeled=np.nan, **SMALL).fit(X, y_partial)
     assert len(clf.classes_) == 10 and not np.isnan(clf.classes_).any()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DBN((8, 4), pretrain_epochs=1, random_state=0),
+    lambda: DBNClassifier((8, 4), pretrain_epochs=1, max_iter=1, random_state=0),
+])
+def test_data_is_validated_and_scanned_once_per_fit(digits, monkeypatch, make):
+    """The stack's layers train on the estimator's validated rows: one
+    validation of X per fit, and one statistics pass per layer's input."""
+    import dbn._data as data
+
+    calls = {"validate_data": 0, "column_statistics": 0}
+    for name in calls:
+        original = getattr(data, name)
+
+        def counting(*args, _original=original, _name=name, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(data, name, counting)
+    X, y, _, _ = digits
+    est = make()
+    est.fit(X, y) if isinstance(est, DBNClassifier) else est.fit(X)
+    assert calls == {"validate_data": 1, "column_statistics": 2}
