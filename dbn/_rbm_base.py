@@ -1,0 +1,363 @@
+"""The RBM estimators' shared core: parameters, fitting, the layer interface
+that DBNs use, and inference of hidden features (see ``docs/design.md``)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from . import _likelihood
+from ._atomic import atomic_fit
+from ._cd import pack_params
+from ._data import (
+    StandardizedRows,
+    iter_blocks,
+    standardizing_scale,
+    training_statistics,
+    validate_held_out,
+    validate_rows,
+    warn_if_outside_unit_interval,
+)
+from ._rbm_generative import _GenerativeMixin
+from ._rbm_training import CDSettings, initial_state, monitor_block, resume, train
+from ._units import BERNOULLI, units
+
+
+class _BaseRBM(_GenerativeMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+               BaseEstimator):
+    """Shared orchestration of the RBMs; subclasses fix the visible unit type."""
+
+    _visible = BERNOULLI
+    #: GaussianRBM's extras: visible variances (``sigma_``, ``learn_variance``)
+    #: and input standardisation (``mean_``, ``scale_``, ``standardize``).
+    _real_valued = False
+
+    @property
+    def _hidden(self):
+        return units(self.hidden_units)
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_units": [StrOptions({"bernoulli", "relu"})],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "cd_steps": [Interval(Integral, 1, None, closed="left")],
+        "persistent": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "initial_momentum": [Interval(Real, 0, 1, closed="left")],
+        "momentum_warmup": [Interval(Integral, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "sparsity_target": [Interval(Real, 0, 1, closed="neither")],
+        "sparsity_cost": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        hidden_units="bernoulli",
+        learning_rate=0.1,
+        batch_size=100,
+        n_iter=10,
+        cd_steps=1,
+        persistent=False,
+        momentum=0.9,
+        initial_momentum=0.5,
+        momentum_warmup=5,
+        weight_decay=1e-4,
+        sparsity_target=0.05,
+        sparsity_cost=0.0,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.hidden_units = hidden_units
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.momentum = momentum
+        self.initial_momentum = initial_momentum
+        self.momentum_warmup = momentum_warmup
+        self.weight_decay = weight_decay
+        self.sparsity_target = sparsity_target
+        self.sparsity_cost = sparsity_cost
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    @atomic_fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, X_val=None):
+        """Fit the model to ``X`` with ``n_iter`` epochs of CD-k / PCD-k.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, values in [0, 1]. A ``numpy.memmap``, CSR matrix or
+            lazily sliced array-like is read one minibatch at a time.
+        y : None
+            Ignored.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Held-out rows, never trained on: ``history_["free_energy_gap"]``
+            then tracks their mean free energy minus that of training rows
+            (Hinton's overfitting monitor: a growing gap means overfitting).
+
+        Returns
+        -------
+        self : BernoulliRBM
+            The fitted estimator.
+        """
+        return self._fit(X, n_epochs=self.n_iter, incremental=False, X_val=X_val)
+
+    @atomic_fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, X_val=None):
+        """Train for one epoch over ``X``, continuing from the current state.
+
+        The first call initialises the model from ``X``. Calling
+        ``partial_fit(X)`` ``n`` times from scratch gives the same model as
+        ``fit(X)`` with ``n_iter=n``. Each call counts as one epoch for the
+        momentum schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, values in [0, 1].
+        y : None
+            Ignored.
+        X_val : {array-like, sparse matrix}, default=None
+            Held-out rows for the free-energy gap monitor (see :meth:`fit`).
+
+        Returns
+        -------
+        self : BernoulliRBM
+            The updated estimator.
+        """
+        return self._fit(X, n_epochs=1, incremental=hasattr(self, "components_"),
+                         X_val=X_val)
+
+    def _fit(self, X, *, n_epochs, incremental, X_val=None):
+        source = validate_rows(self, X, reset=not incremental)
+        held_source = None if X_val is None else validate_held_out(self, X_val)
+        statistics = training_statistics(source, type(self).__name__)
+        return self._fit_rows(source, statistics, n_epochs=n_epochs, incremental=incremental,
+                              held_source=held_source)
+
+    def _fit_rows(self, source, statistics, *, n_epochs, incremental=False, held_source=None):
+        """Train on a validated row source whose ``training_statistics`` are known.
+
+        The layer interface that greedy pretraining uses (see
+        ``docs/design.md``): a DBN validates and scans its data once and hands
+        the source to each layer, instead of ``fit`` doing it again.
+        """
+        means, stds, lo, hi = statistics
+        if not incremental:
+            self.n_features_in_ = source.n_features
+        if self._visible.value_range is not None:
+            warn_if_outside_unit_interval(lo, hi, type(self).__name__)
+        if incremental:
+            center, scale = getattr(self, "mean_", None), getattr(self, "scale_", None)
+        elif self._real_valued and self.standardize:
+            center, scale = means, standardizing_scale(means, stds, source.n_rows)
+        else:
+            center = scale = None
+        if center is not None:
+            # Everything below works on the standardised data; the data's
+            # means are then zero.
+            source = StandardizedRows(source, center, scale)
+            means = np.zeros_like(means)
+            if held_source is not None:
+                held_source = StandardizedRows(held_source, center, scale)
+        held_out = None if held_source is None else monitor_block(held_source)
+        settings = self._cd_settings()
+        learn_variance = self._real_valued and self.learn_variance
+        if incremental:
+            state = self._resume_state(settings, learn_variance)
+        else:
+            state = initial_state(settings, source.n_features, self.n_components, means,
+                                  self.random_state, learn_variance)
+        train(settings, state, source, n_epochs, held_out)
+        self._publish(state)
+        if self._real_valued:
+            self.mean_, self.scale_ = center, scale
+        return self
+
+    def _cd_settings(self):
+        return CDSettings(
+            name=type(self).__name__, visible=self._visible, hidden=self._hidden,
+            learning_rate=self.learning_rate, batch_size=self.batch_size,
+            cd_steps=self.cd_steps, persistent=self.persistent, momentum=self.momentum,
+            initial_momentum=self.initial_momentum, momentum_warmup=self.momentum_warmup,
+            weight_decay=self.weight_decay, sparsity_target=self.sparsity_target,
+            sparsity_cost=self.sparsity_cost, shuffle=self.shuffle,
+            verbose=max(int(self.verbose), 0),
+        )
+
+    def _resume_state(self, settings, learn_variance):
+        params = pack_params(
+            self.components_.T, self.intercept_hidden_, self.intercept_visible_
+        )
+        H = self.n_components
+        if params.shape[1] != H + 1:
+            raise ValueError(
+                f"n_components={H} does not match the fitted model's "
+                f"{params.shape[1] - 1} hidden units; call fit to start anew."
+            )
+        log_variance = None
+        if learn_variance:
+            log_variance = 2.0 * np.log(getattr(self, "sigma_", np.ones(params.shape[0] - 1)))
+        return resume(getattr(self, "_training_state", None), settings, params, log_variance,
+                      getattr(self, "n_iter_", 0), getattr(self, "history_", None),
+                      self.random_state)
+
+    def _likelihood_params(self):
+        return _likelihood.RBMParams(
+            self.components_.T.astype(np.float64),
+            self.intercept_visible_.astype(np.float64),
+            self.intercept_hidden_.astype(np.float64),
+            visible=self._visible,
+            hidden=self._hidden,
+            variance=self._variance(),
+        )
+
+    def _base_rate_bias(self):
+        """Visible biases of the base-rate model (the data's marginals)."""
+        base = getattr(getattr(self, "_training_state", None), "base_visible_bias", None)
+        return self.intercept_visible_.astype(np.float64) if base is None else base
+
+    def _publish(self, state):
+        V = state.params.shape[0] - 1
+        H = state.params.shape[1] - 1
+        self.components_ = np.ascontiguousarray(state.params[:V, :H].T)
+        self.intercept_hidden_ = state.params[V, :H].copy()
+        self.intercept_visible_ = state.params[:V, H].copy()
+        self.n_iter_ = state.n_iter
+        self.history_ = state.history
+        if self._real_valued:
+            self.sigma_ = (
+                np.ones(V) if state.log_variance is None
+                else np.exp(0.5 * state.log_variance)
+            )
+        self._training_state = state.kept()
+
+    def _standardized(self, source):
+        """``source`` in the units the parameters describe (see ``mean_``)."""
+        if getattr(self, "mean_", None) is None:
+            return source
+        return StandardizedRows(source, self.mean_, self.scale_)
+
+    def _to_input_units(self, V):
+        """Visible values from the parameters' units back to the data's."""
+        if getattr(self, "mean_", None) is None:
+            return V
+        V *= self.scale_.astype(V.dtype)
+        V += self.mean_.astype(V.dtype)
+        return V
+
+    def _unrolled_layer(self, dtype=np.float32):
+        """``(W, b)`` with ``P(h = 1 | x) = sigmoid(x @ W + b)`` for data ``x`` in
+        its own units: the standardisation folded into the weights."""
+        weights = self._effective_weights(np.float64)
+        bias = self.intercept_hidden_.astype(np.float64)
+        if getattr(self, "mean_", None) is not None:
+            weights = weights / self.scale_[:, None]
+            bias = bias - self.mean_ @ weights
+        return np.ascontiguousarray(weights, dtype=dtype), bias.astype(dtype)
+
+    def _variance(self):
+        """Per-feature visible variances (Gaussian units), or None."""
+        if not (self._real_valued and self.learn_variance):
+            return None
+        return np.asarray(self.sigma_, dtype=np.float64) ** 2
+
+    def _effective_weights(self, dtype=np.float64):
+        """(n_features, n_components) weights acting on the raw visible values:
+        ``W / sigma^2`` for Gaussian units with learned variances."""
+        weights = self.components_.T.astype(dtype)
+        variance = self._variance()
+        if variance is not None:
+            weights = weights / variance.astype(dtype)[:, None]
+        return weights
+
+    # ------------------------------------------------------------ inference
+
+    def transform(self, X):
+        """Hidden-unit probabilities ``P(h = 1 | v = X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to transform.
+
+        Returns
+        -------
+        h : ndarray of shape (n_samples, n_components)
+            float64 for float64 input, float32 otherwise.
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        return self._hidden_probabilities(source)
+
+    def _compute_dtype(self, source):
+        return np.float64 if source.dtype == np.float64 else np.float32
+
+    def _hidden_probabilities(self, source, dtype=None):
+        """Hidden means: probabilities, or ``max(0, x)`` for rectified units."""
+        dtype = dtype or self._compute_dtype(source)
+        source = self._standardized(source)
+        weights = self._effective_weights(dtype)
+        bias = self.intercept_hidden_.astype(dtype)
+        out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
+        for start, stop, block in iter_blocks(source):
+            # In the requested precision: float32 features of float64 data are
+            # then the same as those of its float32 copy (and twice as fast).
+            out[start:stop] = block.astype(dtype, copy=False) @ weights
+        out += bias
+        return self._hidden.mean(out)
+
+    def reconstruct(self, X):
+        """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to reconstruct.
+
+        Returns
+        -------
+        v : ndarray of shape (n_samples, n_features)
+            Visible probabilities after one deterministic down-up pass.
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        hidden = self._hidden_probabilities(source)
+        dtype = hidden.dtype
+        out = hidden @ self.components_.astype(dtype)
+        out += self.intercept_visible_.astype(dtype)
+        return self._to_input_units(self._visible.mean(out))
+
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
