@@ -13,7 +13,6 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _likelihood
 from ._atomic import atomic_fit
 from ._cd import pack_params
 from ._data import (
@@ -226,21 +225,6 @@ class _BaseRBM(_GenerativeMixin, ClassNamePrefixFeaturesOutMixin, TransformerMix
                       getattr(self, "n_iter_", 0), getattr(self, "history_", None),
                       self.random_state)
 
-    def _likelihood_params(self):
-        return _likelihood.RBMParams(
-            self.components_.T.astype(np.float64),
-            self.intercept_visible_.astype(np.float64),
-            self.intercept_hidden_.astype(np.float64),
-            visible=self._visible,
-            hidden=self._hidden,
-            variance=self._variance(),
-        )
-
-    def _base_rate_bias(self):
-        """Visible biases of the base-rate model (the data's marginals)."""
-        base = getattr(getattr(self, "_training_state", None), "base_visible_bias", None)
-        return self.intercept_visible_.astype(np.float64) if base is None else base
-
     def _publish(self, state):
         V = state.params.shape[0] - 1
         H = state.params.shape[1] - 1
@@ -330,27 +314,6 @@ class _BaseRBM(_GenerativeMixin, ClassNamePrefixFeaturesOutMixin, TransformerMix
             out[start:stop] = block.astype(dtype, copy=False) @ weights
         out += bias
         return self._hidden.mean(out)
-
-    def reconstruct(self, X):
-        """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Data to reconstruct.
-
-        Returns
-        -------
-        v : ndarray of shape (n_samples, n_features)
-            Visible probabilities after one deterministic down-up pass.
-        """
-        check_is_fitted(self)
-        source = validate_rows(self, X, reset=False)
-        hidden = self._hidden_probabilities(source)
-        dtype = hidden.dtype
-        out = hidden @ self.components_.astype(dtype)
-        out += self.intercept_visible_.astype(dtype)
-        return self._to_input_units(self._visible.mean(out))
 
     @property
     def _n_features_out(self):

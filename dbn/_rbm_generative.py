@@ -23,6 +23,42 @@ class _GenerativeMixin:
     ``_real_valued``.
     """
 
+    def _likelihood_params(self):
+        return _likelihood.RBMParams(
+            self.components_.T.astype(np.float64),
+            self.intercept_visible_.astype(np.float64),
+            self.intercept_hidden_.astype(np.float64),
+            visible=self._visible,
+            hidden=self._hidden,
+            variance=self._variance(),
+        )
+
+    def _base_rate_bias(self):
+        """Visible biases of the base-rate model (the data's marginals)."""
+        base = getattr(getattr(self, "_training_state", None), "base_visible_bias", None)
+        return self.intercept_visible_.astype(np.float64) if base is None else base
+
+    def reconstruct(self, X):
+        """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to reconstruct.
+
+        Returns
+        -------
+        v : ndarray of shape (n_samples, n_features)
+            Visible probabilities after one deterministic down-up pass.
+        """
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        hidden = self._hidden_probabilities(source)
+        dtype = hidden.dtype
+        out = hidden @ self.components_.astype(dtype)
+        out += self.intercept_visible_.astype(dtype)
+        return self._to_input_units(self._visible.mean(out))
+
     def log_partition(self, method="exact", *, n_chains=100, n_betas=10000,
                       random_state=None, return_std=False):
         """Logarithm of the partition function Z.
