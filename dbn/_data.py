@@ -2,12 +2,12 @@
 
 Training never materialises a converted copy of the whole data set: a source
 copies the rows of one minibatch into a preallocated float32 buffer, casting on
-the way. Three kinds exist:
+the way. These sources exist:
 
 * ``DenseRows``: any numpy array, including ``numpy.memmap`` (rows gathered
-  directly, in any order);
-* ``CSRRows``: a scipy CSR matrix or array (rows densified one batch at a
-  time, never the whole matrix);
+  directly, in any order), or a scipy CSR matrix or array (rows densified
+  one batch at a time, never the whole matrix);
+* ``StandardizedRows``: another source seen through ``(x - mean) / scale``;
 * ``LazyRows``: any other 2-D object with ``shape``, ``dtype`` and slicing
   (h5py or zarr data sets, dask arrays...). It is read in contiguous slices,
   so shuffling permutes whole batches rather than single rows.
@@ -63,7 +63,7 @@ def validate_rows(estimator, X, *, reset):
         reset=reset,
     )
     if sp.issparse(X):
-        return CSRRows(_check_csr_structure(X, "X"))
+        return DenseRows(_check_csr_structure(X, "X"))
     return DenseRows(X)
 
 
@@ -89,7 +89,7 @@ def validate_held_out(estimator, X_val):
             f"{estimator.n_features_in_}; held-out rows must have the columns of X."
         )
     if sp.issparse(X_val):
-        return CSRRows(_check_csr_structure(X_val, "X_val"))
+        return DenseRows(_check_csr_structure(X_val, "X_val"))
     return DenseRows(X_val)
 
 
@@ -137,7 +137,7 @@ def _validate_lazy(estimator, X, *, reset):
 class RowSource(Protocol):
     """What training reads data through: rows by index, into float32 buffers.
 
-    ``DenseRows``, ``CSRRows``, ``LazyRows`` and ``StandardizedRows`` follow it;
+    ``DenseRows``, ``LazyRows`` and ``StandardizedRows`` follow it;
     nothing inherits from another.
     """
 
@@ -172,35 +172,16 @@ def _spread_rows(n_rows, n):
 
 
 class DenseRows:
-    """Rows of an in-memory or memory-mapped numpy array."""
+    """Rows of a numpy array or memmap (gathered in any order), or of a scipy
+    CSR matrix (densified a batch at a time, never as a whole)."""
 
     def __init__(self, X):
+        # A CSR matrix's duplicate entries are summed by the gather kernel;
+        # the user's matrix is never modified.
         self.X = X
         self.n_rows, self.n_features = X.shape
         self.dtype = X.dtype
-
-    def batches(self, batch_size, rng, shuffle, rows=None):
-        return _row_order_batches(self.n_rows, batch_size, rng, shuffle, rows)
-
-    def monitor_rows(self, n):
-        return _spread_rows(self.n_rows, n)
-
-    def read(self, rows, out):
-        _kernels.gather_dense(self.X, rows, out)
-
-    def block(self, start, stop):
-        return self.X[start:stop]
-
-
-class CSRRows:
-    """Rows of a scipy CSR matrix, densified a batch at a time."""
-
-    def __init__(self, X):
-        # Duplicate entries are summed by the gather kernel; the user's
-        # matrix is never modified.
-        self.X = X
-        self.n_rows, self.n_features = X.shape
-        self.dtype = X.dtype
+        self._sparse = sp.issparse(X)
 
     def batches(self, batch_size, rng, shuffle, rows=None):
         return _row_order_batches(self.n_rows, batch_size, rng, shuffle, rows)
@@ -210,7 +191,10 @@ class CSRRows:
 
     def read(self, rows, out):
         X = self.X
-        _kernels.gather_csr(X.data, X.indices, X.indptr, rows, self.n_features, out)
+        if self._sparse:
+            _kernels.gather_csr(X.data, X.indices, X.indptr, rows, self.n_features, out)
+        else:
+            _kernels.gather_dense(X, rows, out)
 
     def block(self, start, stop):
         return self.X[start:stop]
