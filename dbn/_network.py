@@ -27,6 +27,7 @@ ACTIVATIONS = {
 DERIVATIVES = {
     "sigmoid": ("sigmoid_backward", "sigmoid_backward_dropout"),
     "relu": ("relu_backward", "relu_backward_dropout"),
+    "identity": ("identity_backward", "identity_backward_dropout"),
 }
 
 

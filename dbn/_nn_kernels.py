@@ -109,6 +109,22 @@ def sigmoid_backward_dropout(delta, A_dropped, mask):
 
 
 @fast
+def identity_backward(delta, A):
+    """Back through a linear layer: ``delta`` is unchanged."""
+
+
+@fast
+def identity_backward_dropout(delta, A_dropped, mask):
+    """Back through a linear layer then dropout: ``delta *= mask``."""
+    n, m = delta.shape
+    for r in range(n):
+        d = delta[r]
+        mk = mask[r]
+        for j in range(m):
+            d[j] *= mk[j]
+
+
+@fast
 def relu_backward(delta, A):
     """``delta *= (A > 0)``: back through a rectifier (dropout included)."""
     n, m = delta.shape

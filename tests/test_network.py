@@ -34,7 +34,7 @@ def _loss64(coefs, intercepts, X, T, hidden, output):
     return batch_loss(out, T.astype(np.float64), output)
 
 
-@pytest.mark.parametrize("hidden", ["sigmoid", "relu"])
+@pytest.mark.parametrize("hidden", ["sigmoid", "relu", "identity"])
 @pytest.mark.parametrize("output,n_out", [("softmax", 3), ("sigmoid", 1), ("identity", 2)])
 def test_backprop_matches_finite_differences(hidden, output, n_out):
     coefs, intercepts, X, T = _tiny_net(hidden, output, n_out)
@@ -84,9 +84,10 @@ def test_dropout_keeps_expected_fraction_and_scales():
     assert_allclose(A.mean(), 1.0, atol=0.02)
 
 
-def test_dropout_backward_matches_finite_differences_with_fixed_mask():
-    coefs, intercepts, X, T = _tiny_net("sigmoid", "softmax", 3, seed=1)
-    net = FeedForward(coefs, intercepts, "sigmoid", "softmax", batch_size=7, dropout=0.5)
+@pytest.mark.parametrize("hidden", ["sigmoid", "relu", "identity"])
+def test_dropout_backward_matches_finite_differences_with_fixed_mask(hidden):
+    coefs, intercepts, X, T = _tiny_net(hidden, "softmax", 3, seed=1)
+    net = FeedForward(coefs, intercepts, hidden, "softmax", batch_size=7, dropout=0.5)
 
     def run():
         net.input_buffer[:] = X
