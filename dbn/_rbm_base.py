@@ -17,7 +17,6 @@ from ._atomic import atomic_fit
 from ._cd import pack_params
 from ._data import (
     StandardizedRows,
-    iter_blocks,
     standardizing_scale,
     training_statistics,
     validate_held_out,
@@ -25,12 +24,13 @@ from ._data import (
     warn_if_outside_unit_interval,
 )
 from ._rbm_generative import _GenerativeMixin
+from ._rbm_layer import _RBMLayer
 from ._rbm_training import CDSettings, initial_state, monitor_block, resume, train
 from ._units import BERNOULLI, units
 
 
-class _BaseRBM(_GenerativeMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-               BaseEstimator):
+class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
+               TransformerMixin, BaseEstimator):
     """Shared orchestration of the RBMs; subclasses fix the visible unit type."""
 
     _visible = BERNOULLI
@@ -240,45 +240,6 @@ class _BaseRBM(_GenerativeMixin, ClassNamePrefixFeaturesOutMixin, TransformerMix
             )
         self._training_state = state.kept()
 
-    def _standardized(self, source):
-        """``source`` in the units the parameters describe (see ``mean_``)."""
-        if getattr(self, "mean_", None) is None:
-            return source
-        return StandardizedRows(source, self.mean_, self.scale_)
-
-    def _to_input_units(self, V):
-        """Visible values from the parameters' units back to the data's."""
-        if getattr(self, "mean_", None) is None:
-            return V
-        V *= self.scale_.astype(V.dtype)
-        V += self.mean_.astype(V.dtype)
-        return V
-
-    def _unrolled_layer(self, dtype=np.float32):
-        """``(W, b)`` with ``P(h = 1 | x) = sigmoid(x @ W + b)`` for data ``x`` in
-        its own units: the standardisation folded into the weights."""
-        weights = self._effective_weights(np.float64)
-        bias = self.intercept_hidden_.astype(np.float64)
-        if getattr(self, "mean_", None) is not None:
-            weights = weights / self.scale_[:, None]
-            bias = bias - self.mean_ @ weights
-        return np.ascontiguousarray(weights, dtype=dtype), bias.astype(dtype)
-
-    def _variance(self):
-        """Per-feature visible variances (Gaussian units), or None."""
-        if not (self._real_valued and self.learn_variance):
-            return None
-        return np.asarray(self.sigma_, dtype=np.float64) ** 2
-
-    def _effective_weights(self, dtype=np.float64):
-        """(n_features, n_components) weights acting on the raw visible values:
-        ``W / sigma^2`` for Gaussian units with learned variances."""
-        weights = self.components_.T.astype(dtype)
-        variance = self._variance()
-        if variance is not None:
-            weights = weights / variance.astype(dtype)[:, None]
-        return weights
-
     # ------------------------------------------------------------ inference
 
     def transform(self, X):
@@ -297,23 +258,6 @@ class _BaseRBM(_GenerativeMixin, ClassNamePrefixFeaturesOutMixin, TransformerMix
         check_is_fitted(self)
         source = validate_rows(self, X, reset=False)
         return self._hidden_probabilities(source)
-
-    def _compute_dtype(self, source):
-        return np.float64 if source.dtype == np.float64 else np.float32
-
-    def _hidden_probabilities(self, source, dtype=None):
-        """Hidden means: probabilities, or ``max(0, x)`` for rectified units."""
-        dtype = dtype or self._compute_dtype(source)
-        source = self._standardized(source)
-        weights = self._effective_weights(dtype)
-        bias = self.intercept_hidden_.astype(dtype)
-        out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
-        for start, stop, block in iter_blocks(source):
-            # In the requested precision: float32 features of float64 data are
-            # then the same as those of its float32 copy (and twice as fast).
-            out[start:stop] = block.astype(dtype, copy=False) @ weights
-        out += bias
-        return self._hidden.mean(out)
 
     @property
     def _n_features_out(self):
