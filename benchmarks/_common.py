@@ -9,7 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# benchmarks/run.py --quick points this elsewhere, so that a quick run never
+# overwrites the committed results of a full one.
+RESULTS_DIR = Path(os.environ.get("DBN_BENCHMARK_RESULTS",
+                                  Path(__file__).resolve().parent / "results"))
 
 
 def load_fashion(n_train=None):
@@ -71,7 +74,7 @@ def machine_info():
     except ImportError:
         blas = []
     versions = {}
-    for name in ("scipy", "sklearn", "numba"):
+    for name in ("scipy", "sklearn", "numba", "dbn"):
         try:
             versions[name] = __import__(name).__version__
         except ImportError:
@@ -109,8 +112,96 @@ def table(header, rows):
     return "\n".join([line, sep, *body])
 
 
+def stamp(info=None):
+    """One line saying when, on what and with which versions a result was made."""
+    info = info or machine_info()
+    versions = ", ".join(f"{k} {info[k]}" for k in ("numpy", "scipy", "sklearn", "numba", "dbn")
+                         if k in info)
+    blas = "; ".join(info.get("blas", [])) or "BLAS unknown"
+    return (f"_{info['date']} · {info['cpu']} · {info['cpu_count']} cores · {blas} · "
+            f"Python {info['python']}, {versions}_")
+
+
+def _shown(path):
+    try:
+        return Path(path).relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def save(name, text, data):
+    """Write ``results/<name>.md`` (stamped) and ``.json`` (with the machine)."""
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / f"{name}.md").write_text(text + "\n")
+    info = data.setdefault("machine", machine_info()) if isinstance(data, dict) else None
+    (RESULTS_DIR / f"{name}.md").write_text(stamp(info) + "\n\n" + text + "\n")
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
-    print(f"\nsaved benchmarks/results/{name}.md and .json")
+    print(f"\nsaved {_shown(RESULTS_DIR / name)}.md and .json")
+
+
+def save_plot(name, draw):
+    """Save ``results/<name>.png`` drawn by ``draw(figure)`` (needs matplotlib:
+    ``pip install ".[plot]"``); returns the file name, or None without it."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print(f"matplotlib is not installed: no {name}.png (pip install matplotlib)")
+        return None
+    RESULTS_DIR.mkdir(exist_ok=True)
+    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    # Room at the bottom for the stamp, which the layout does not see.
+    fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))
+    draw(fig)
+    info = machine_info()
+    blas = info["blas"][0] if info.get("blas") else "BLAS unknown"
+    fig.text(0.01, 0.008, f"{info['date']} · {info['cpu']} · {info['cpu_count']} cores · "
+             f"{blas} · dbn {info.get('dbn', '?')}, scikit-learn {info.get('sklearn', '?')}",
+             fontsize=5.5, color="0.4")
+    path = RESULTS_DIR / f"{name}.png"
+    fig.savefig(path, dpi=120)
+    print(f"saved {_shown(path)}")
+    return path.name
+
+
+def experiment_arguments(doc, seeds):
+    """Command-line options of the learning experiments: --quick and --seeds."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a small version that runs in a minute or two")
+    parser.add_argument("--seeds", type=int, default=seeds)
+    return parser.parse_args()
+
+
+def fit_with_curve(clf, X, y, X_test, y_test):
+    """Fit a DBNClassifier and return its test accuracy after every fine-tuning
+    epoch, read through the fit's private epoch hook (``_fit(on_epoch=...)``)."""
+    from dbn._network import predict_block
+
+    X_test = np.asarray(X_test, dtype=np.float32)
+    labeled = y if getattr(clf, "unlabeled", None) is None else y[y != clf.unlabeled]
+    classes = np.unique(labeled)
+    truth = np.searchsorted(classes, y_test)
+    curve = []
+
+    def on_epoch(epoch, coefs, intercepts):
+        out = predict_block(X_test, coefs, intercepts, clf._hidden_activation,
+                            "softmax", np.float32)
+        curve.append(float(np.mean(out.argmax(1) == truth)))
+
+    clf._validate_params()
+    clf._fit(X, y, on_epoch=on_epoch)
+    return curve
+
+
+def mean_band(runs):
+    """Mean, min and max over runs of equal-length lists (shorter ones padded
+    with their last value: a run that stopped keeps its last accuracy)."""
+    n = max(len(r) for r in runs)
+    padded = np.array([list(r) + [r[-1]] * (n - len(r)) for r in runs])
+    return padded.mean(0), padded.min(0), padded.max(0)
+
+
+def fashion_or_exit(quick_rows=None):
+    """Fashion-MNIST (pixels / 255); with ``quick_rows``, that many training rows."""
+    return load_fashion(n_train=quick_rows)

@@ -156,12 +156,14 @@ def divergence_error(name, epoch, coefs, intercepts, learning_rate):
 
 
 def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_outputs,
-              loss_weights=None):
+              loss_weights=None, on_epoch=None):
     """Backprop through the unrolled net; returns the fitted monitors.
 
     The loss that stops training (and lowers the learning rate with
     ``adaptive``) is the one optimised; ``loss_weights`` only change the
-    units in which ``loss_curve_`` reports it.
+    units in which ``loss_curve_`` reports it. ``on_epoch(epoch, coefs,
+    intercepts)``, if given, sees the layers after every epoch (read only:
+    the benchmarks' learning curves).
     """
     s = settings
     name = s.name
@@ -235,6 +237,8 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
             else:
                 action = stopper.update(loss)
             epoch_times.append(time.perf_counter() - start)
+            if on_epoch is not None:
+                on_epoch(n_iter, coefs, intercepts)
             if s.verbose:
                 left = (s.max_iter - n_iter) * float(np.mean(epoch_times[-5:]))
                 print(f"{message}, {epoch_times[-1]:.2f} s, at most ~{left:.0f} s left",

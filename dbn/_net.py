@@ -128,7 +128,7 @@ class _BaseDBNNet(BaseEstimator):
 
     # ---------------------------------------------------------------- fit
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, on_epoch=None):
         sizes = layer_sizes(self.hidden_layer_sizes)
         if self.frozen_layers > len(sizes):
             raise ValueError(
@@ -150,7 +150,8 @@ class _BaseDBNNet(BaseEstimator):
         pretrained_start = any(rbm is not None for rbm in rbms) or self.pretrained is not None
         result = fine_tune(source, targets, labeled, coefs, intercepts, rng,
                            self._fine_tune_settings(out_act, pretrained_start),
-                           self._score_outputs, self._loss_weights(fitted_targets))
+                           self._score_outputs, self._loss_weights(fitted_targets),
+                           on_epoch=on_epoch)
         # Only now, with everything computed, does the estimator change.
         for key, value in fitted_targets.items():
             setattr(self, key, value)

@@ -448,3 +448,19 @@ def test_data_is_validated_and_scanned_once_per_fit(digits, monkeypatch, make):
     est = make()
     est.fit(X, y) if isinstance(est, DBNClassifier) else est.fit(X)
     assert calls == {"validate_data": 1, "column_statistics": 2}
+
+
+def test_epoch_hook_sees_the_layers_after_every_epoch(digits):
+    """The private hook behind the benchmarks' learning curves: called once per
+    epoch with the current layers; after the last one they are the fitted ones."""
+    X, y, Xt, yt = digits
+    seen = []
+    clf = DBNClassifier(**{**SMALL, "max_iter": 4, "learning_rate": "constant",
+                           "n_iter_no_change": 4})
+    clf._validate_params()
+    clf._fit(X, y, on_epoch=lambda epoch, coefs, intercepts: seen.append(
+        (epoch, [W.copy() for W in coefs])))
+    assert [epoch for epoch, _ in seen] == [1, 2, 3, 4] == list(range(1, clf.n_iter_ + 1))
+    for fitted, last in zip(clf.coefs_, seen[-1][1], strict=True):
+        assert_array_equal(fitted, last)
+    assert not np.array_equal(seen[0][1][-1], seen[-1][1][-1])

@@ -1,0 +1,94 @@
+"""Run the benchmark suite: what pretraining buys, reproducible with one command.
+
+    python benchmarks/run.py                 # everything (up to ~2 hours on 2 cores)
+    python benchmarks/run.py --quick         # small versions, a few minutes
+    python benchmarks/run.py --only curves   # one experiment (repeatable)
+    python benchmarks/run.py --list          # what there is
+
+Each experiment is one script in this folder, run in a fresh process (so that
+memory, threads and Numba's first compile are each its own); each writes a
+Markdown table (stamped with the date, CPU model, core count, BLAS kernel and
+library versions), a JSON file with every number, and PNG plots where it has
+them, to ``benchmarks/results/``. A quick run writes to
+``benchmarks/results/quick/`` instead and never overwrites the full results.
+Fashion-MNIST comes from ``apt-get install -y dataset-fashion-mnist``;
+PyTorch columns appear when ``torch`` is installed; plots need matplotlib.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: name: (script, arguments of the full run, of the quick run or None to skip
+#: it there, what it measures)
+EXPERIMENTS = {
+    "speed_rbm": ("bench_rbm.py", [], ["--rows", "10000", "--repeat", "1"],
+                  "one CD-1 epoch against scikit-learn, PyTorch and the GEMM limit"),
+    "speed_finetune": ("bench_finetune.py", [], ["--rows", "10000", "--repeat", "1"],
+                       "one fine-tuning epoch against scikit-learn and PyTorch"),
+    "cold_start": ("bench_cold_start.py", [], ["--repeat", "2"],
+                   "import time and a new process's first fit"),
+    "fashion": ("bench_dbn.py", ["--only", "fashion", "--seeds", "3"],
+                ["--only", "fashion", "--seeds", "1", "--rows", "3000"],
+                "Fashion-MNIST accuracy: DBN, tuned random init, MLP, RBM+LR, LR"),
+    "head_start": ("bench_head_start.py", [], ["--only", "digits-50", "--seeds", "2"],
+                   "pretrained vs random init vs MLP, defaults and tuned"),
+    "curves": ("bench_curves.py", [], ["--quick", "--seeds", "2"],
+               "test accuracy per fine-tuning epoch, pretrained vs random init"),
+    "few_labels": ("bench_few_labels.py", [], ["--quick", "--seeds", "1"],
+                   "50 to 10,000 Fashion-MNIST labels"),
+    "transfer": ("bench_transfer.py", [], ["--quick", "--seeds", "1"],
+                 "pretrain on classes 0-4, fine-tune on 5-9, frozen layers"),
+    "pretraining_choices": ("bench_pretraining_choices.py", [], ["--quick", "--seeds", "1"],
+                            "CD-1 / CD-10 / PCD and epochs against the head start"),
+    "units": ("bench_units.py", [], None, "Gaussian units and DBNRegressor"),
+    "ais": ("bench_ais.py", [], None, "AIS against exact log Z"),
+}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="small versions of the experiments (a few minutes)")
+    parser.add_argument("--only", action="append", choices=sorted(EXPERIMENTS),
+                        metavar="NAME", help="run only this experiment (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the experiments")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.list:
+        for name, (script, _, quick, what) in EXPERIMENTS.items():
+            print(f"{name:22s} {script:32s} {what}{'' if quick else ' (full runs only)'}")
+        return 0
+    names = args.only or list(EXPERIMENTS)
+    env = dict(os.environ)
+    if args.quick:
+        env["DBN_BENCHMARK_RESULTS"] = str(HERE / "results" / "quick")
+    failures, timings = [], []
+    for name in names:
+        script, full, quick, _ = EXPERIMENTS[name]
+        arguments = quick if args.quick else full
+        if arguments is None:
+            print(f"== {name}: full runs only, skipped by --quick", flush=True)
+            continue
+        print(f"== {name}: python benchmarks/{script} {' '.join(arguments)}", flush=True)
+        start = time.perf_counter()
+        status = subprocess.call([sys.executable, str(HERE / script), *arguments], env=env)
+        timings.append((name, time.perf_counter() - start, status))
+        if status:
+            failures.append(name)
+    print("\n".join(["", "experiment             seconds  status"] + [
+        f"{name:22s} {seconds:7.0f}  {'ok' if status == 0 else f'failed ({status})'}"
+        for name, seconds, status in timings]))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
