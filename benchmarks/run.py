@@ -33,6 +33,8 @@ EXPERIMENTS = {
                        "one fine-tuning epoch against scikit-learn and PyTorch"),
     "cold_start": ("bench_cold_start.py", [], ["--repeat", "2"],
                    "import time and a new process's first fit"),
+    "memory": ("bench_memory.py", [], ["--rows", "5000"],
+               "peak memory of a fit against one float32 copy of the data"),
     "fashion": ("bench_dbn.py", ["--only", "fashion", "--seeds", "3"],
                 ["--only", "fashion", "--seeds", "1", "--rows", "3000"],
                 "Fashion-MNIST accuracy: DBN, tuned random init, MLP, RBM+LR, LR"),

@@ -1,0 +1,79 @@
+"""Peak memory of a fit on Fashion-MNIST, against one float32 copy of the data.
+
+Each fit runs in a fresh process that first loads the training images as a
+float32 array (the copy the figure is measured against); the table gives the
+resident memory that the fit adds at its peak (``ru_maxrss`` after the fit
+minus the resident size just before it), in MB and in float32 copies of the
+data. Epochs do not change the peak, so one epoch of each stage is enough.
+
+Usage: python benchmarks/bench_memory.py [--rows N]
+Fashion-MNIST: apt-get install -y dataset-fashion-mnist
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import load_fashion, save, table  # noqa: E402
+
+CHILD = """
+import json, resource, sys, warnings
+import numpy as np
+warnings.simplefilter("ignore")
+from dbn import DBN, DBNClassifier
+X = np.load(sys.argv[1])
+y = np.load(sys.argv[2])
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize()
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+make = {
+    "DBN((500, 500)).fit": lambda: DBN((500, 500), pretrain_epochs=1, random_state=0).fit(X),
+    "DBNClassifier((500, 500)).fit": lambda: DBNClassifier(
+        (500, 500), pretrain_epochs=1, max_iter=1, random_state=0).fit(X, y),
+}[sys.argv[3]]
+DBN((8,), pretrain_epochs=1).fit(X[:50])  # libraries and kernels loaded first
+before = rss()
+make()
+print(json.dumps({"before": before, "peak": peak(), "data": X.nbytes}))
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=60000)
+    args = parser.parse_args()
+    X, y, _, _ = load_fashion(args.rows)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        np.save(os.path.join(tmp, "X.npy"), X.astype(np.float32))
+        np.save(os.path.join(tmp, "y.npy"), y)
+        for fit in ("DBN((500, 500)).fit", "DBNClassifier((500, 500)).fit"):
+            out = subprocess.run([sys.executable, "-c", CHILD, os.path.join(tmp, "X.npy"),
+                                  os.path.join(tmp, "y.npy"), fit],
+                                 capture_output=True, text=True, check=True)
+            results[fit] = json.loads(out.stdout.strip().splitlines()[-1])
+    rows = []
+    for fit, r in results.items():
+        added = max(r["peak"] - r["before"], 0)
+        rows.append([fit, f"{r['data'] / 2**20:.0f}", f"{added / 2**20:.0f}",
+                     f"{added / r['data']:.2f}"])
+    text = (f"### Peak memory of a fit, {len(X)} x {X.shape[1]} float32 training images\n\n"
+            + table(["fit", "data (MB, one float32 copy)", "added at peak (MB)",
+                     "added / data"], rows))
+    print(text)
+    save("bench_memory", text, {"rows": len(X), "results": results})
+
+
+if __name__ == "__main__":
+    main()
