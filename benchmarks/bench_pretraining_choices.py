@@ -6,7 +6,9 @@ CD-1, CD-10 or PCD-1 for 20 epochs per layer, and with CD-1 for 0, 5, 20 and
 images (100 per class) and tested on the 10,000 test images. Beside it, the
 first RBM's log-likelihood per image on 2,000 test images, from AIS
 (100 chains, 10,000 inverse temperatures; the estimate's standard error in
-brackets): does a better generative model give a better head start?
+brackets), evaluated at the grey levels in [0, 1] rather than binarised
+images, so a relative measure between these models: does a better
+generative model give a better head start?
 
 Usage: python benchmarks/bench_pretraining_choices.py [--quick] [--seeds 2]
 Fashion-MNIST: apt-get install -y dataset-fashion-mnist
@@ -97,7 +99,9 @@ def main():
             + table(["pretraining", "test accuracy after fine-tuning",
                      "first RBM: test log-likelihood per image (AIS s.e.)",
                      "pretraining seconds"], rows)
-            + "\n\nPlot: `bench_pretraining_choices.png`.")
+            + "\n\nLog-likelihoods are of the grey levels in [0, 1] (not binarised "
+            "images): comparable between these models, not with published MNIST figures."
+            "\n\nPlot: `bench_pretraining_choices.png`.")
     print(text)
 
     def draw(fig):
