@@ -208,7 +208,8 @@ PARAM_CASES = {
         dict(sparsity_cost=-1.0), dict(persistent="yes"), dict(random_state="seed"),
         dict(hidden_units="tanh"), dict(momentum_warmup=-1), dict(shuffle=None),
     ],
-    "GaussianRBM": [dict(learning_rate=-1.0), dict(learn_variance="no"), dict(n_components=0)],
+    "GaussianRBM": [dict(learning_rate=-1.0), dict(learn_variance="no"), dict(standardize="no"),
+                    dict(n_components=0)],
     "DBN": [
         dict(hidden_layer_sizes=()), dict(hidden_layer_sizes=(0,)),
         dict(hidden_layer_sizes=(3, -1)), dict(hidden_layer_sizes=2.5),
