@@ -4,6 +4,7 @@ Importing ``dbn`` compiles nothing: the Numba kernels compile on first use
 and are cached on disk.
 """
 
+from ._autoencoder import DBNAutoencoder
 from ._classifier import DBNClassifier
 from ._dbn import DBN
 from ._persistence import load, save
@@ -17,6 +18,7 @@ __all__ = [
     "BernoulliRBM",
     "GaussianRBM",
     "DBN",
+    "DBNAutoencoder",
     "DBNClassifier",
     "DBNRegressor",
     "DataRangeWarning",

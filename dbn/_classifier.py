@@ -20,7 +20,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     two classes) and fine-tunes the whole net on the labeled rows.
 """
         + _NET_DOC.format(
-            solver="auto", dropout=0.2, max_iter=100, alpha="1e-4",
+            sizes="(500, 500)", solver="auto", dropout=0.2, max_iter=100, alpha="1e-4",
             solver_doc="'auto' is 'sgd' when the hidden layers start pretrained\n"
             "        (Hinton & Salakhutdinov's fine-tuning) and 'adam' when they start from\n"
             "        random init (``pretrain_epochs=0``), where SGD at 0.1 can saturate a\n"

@@ -132,7 +132,7 @@ def validation_score(source, rows, targets, coefs, intercepts, settings, score_o
     source.read(rows, block)
     out = predict_block(block, coefs, intercepts, settings.hidden_activation,
                         settings.output_activation, np.float32)
-    return score_outputs(out, targets[rows])
+    return score_outputs(out, block if targets is None else targets[rows])
 
 
 def divergence_error(name, epoch, coefs, intercepts, learning_rate):
@@ -159,6 +159,8 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
               loss_weights=None, on_epoch=None):
     """Backprop through the unrolled net; returns the fitted monitors.
 
+    ``targets`` None trains the net to reproduce its input (an autoencoder:
+    each row is its own target, read once into the batch buffers).
     The loss that stops training (and lowers the learning rate with
     ``adaptive``) is the one optimised; ``loss_weights`` only change the
     units in which ``loss_curve_`` reports it. ``on_epoch(epoch, coefs,
@@ -183,7 +185,8 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
     else:
         optimizer = SGDOptimizer(params, learning_rate=s.learning_rate, momentum=s.momentum,
                                  nesterov=s.nesterov)
-    target_buf = np.empty((B, targets.shape[1]), dtype=np.float32)
+    n_targets = source.n_features if targets is None else targets.shape[1]
+    target_buf = np.empty((B, n_targets), dtype=np.float32)
     # scikit-learn's MLP convention: each step adds alpha * W / (batch
     # rows) to the gradient, so each batch's loss holds
     # 0.5 * alpha * ||W||^2 / (batch rows); an epoch's mean over rows then
@@ -206,7 +209,11 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
             for rows in source.batches(B, rng, s.shuffle, rows=train_rows):
                 n = rows.shape[0]
                 source.read(rows, net.input_buffer)
-                _kernels.gather_dense(targets, rows, target_buf)
+                if targets is None:
+                    # Before input dropout, which works in place.
+                    np.copyto(target_buf[:n], net.input_buffer[:n])
+                else:
+                    _kernels.gather_dense(targets, rows, target_buf)
                 output = net.forward(n, rng, train=True)
                 total += batch_loss(output, target_buf[:n], out_act) * n
                 if loss_weights is not None:

@@ -11,6 +11,7 @@ and cached on disk (``cache=True``), so ``import dbn`` compiles nothing.
 import numpy as np
 
 from ._numba import ONE, ZERO, fast, jit, sigmoid32, softplus
+from ._units import SOFTPLUS, STEPPED_SOFTPLUS
 
 
 @fast
@@ -186,13 +187,13 @@ def squared_error(a, b):
 
 
 @jit
-def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
+def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, kind, out):
     """Full log pseudo-likelihood of each row of ``V`` (float64 throughout).
 
     ``out[r] = sum_i log P(v_i | v_-i)``, where for Bernoulli visible units
     ``P(v_i | v_-i) = sigmoid(F(v with bit i flipped) - F(v))`` and ``F`` is
-    the free energy (with ``relu``, that of stepped sigmoid units, which noisy
-    rectified hidden units approximate). Flipping bit i moves each hidden
+    the free energy, whose hidden term ``kind`` names (see
+    :func:`hidden_term`). Flipping bit i moves each hidden
     pre-activation by
     ``W[i, j] * (1 - 2 v_i)``, so a row costs O(n_visible * n_hidden) and its
     score depends on nothing but the row itself.
@@ -210,7 +211,7 @@ def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
                 for j in range(n_hidden):
                     pre[j] += vi * weights[i, j]
         for j in range(n_hidden):
-            soft[j] = _steppedsoftplus(pre[j]) if relu else softplus(pre[j])
+            soft[j] = hidden_term(pre[j], kind)
         total = 0.0
         for i in range(n_visible):
             delta = 1.0 - 2.0 * V[r, i]
@@ -218,7 +219,7 @@ def pseudo_likelihood_rows(V, weights, visible_bias, hidden_bias, relu, out):
             gap = -visible_bias[i] * delta
             for j in range(n_hidden):
                 y = pre[j] + weights[i, j] * delta
-                gap -= (_steppedsoftplus(y) if relu else softplus(y)) - soft[j]
+                gap -= hidden_term(y, kind) - soft[j]
             total -= softplus(-gap)
         out[r] = total
 
@@ -255,6 +256,32 @@ def relu_sample_rows(act, row_start, row_stop, n_cols, normals, samples, negate)
             noisy = x + np.sqrt(sigmoid32(x)) * z[j]
             out[j] = noisy if noisy > ZERO else ZERO
             row[j] = sign * (x if x > ZERO else ZERO)
+
+
+@fast
+def linear_rows(act, row_start, row_stop, n_cols, negate):
+    """Mean of linear units: the input itself (negated in place if asked)."""
+    if negate:
+        for r in range(row_start, row_stop):
+            row = act[r]
+            for j in range(n_cols):
+                row[j] = -row[j]
+
+
+@fast
+def linear_sample_rows(act, row_start, row_stop, n_cols, normals, samples, negate):
+    """Linear units with unit-variance Gaussian noise (the code layer of
+    Hinton & Salakhutdinov 2006): ``samples[k] = x + normal``; the mean ``x``
+    stays in ``act`` (negated if asked)."""
+    sign = -ONE if negate else ONE
+    for k in range(row_stop - row_start):
+        row = act[row_start + k]
+        z = normals[k]
+        out = samples[k]
+        for j in range(n_cols):
+            x = row[j]
+            out[j] = x + z[j]
+            row[j] = sign * x
 
 
 @fast
@@ -298,16 +325,30 @@ def _steppedsoftplus(x):
     return total
 
 
+_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
 @jit
-def hidden_free_energy_rows(pre_hidden, relu, out):
-    """``out[r] = sum_j g(pre_hidden[r, j])`` with g = softplus (binary hidden
-    units) or the stepped softplus of rectified units."""
+def hidden_term(x, kind):
+    """``log`` of the integral (or sum) over one hidden unit's states of
+    ``exp(h x)`` times its base measure: softplus for binary units, the
+    stepped softplus for rectified ones, ``x^2 / 2 + log(2 pi) / 2`` for
+    linear units with unit-variance Gaussian noise."""
+    if kind == SOFTPLUS:
+        return softplus(x)
+    if kind == STEPPED_SOFTPLUS:
+        return _steppedsoftplus(x)
+    return 0.5 * x * x + _HALF_LOG_2PI
+
+
+@jit
+def hidden_free_energy_rows(pre_hidden, kind, out):
+    """``out[r] = sum_j hidden_term(pre_hidden[r, j], kind)``."""
     n, m = pre_hidden.shape
     for r in range(n):
         s = 0.0
         for j in range(m):
-            x = float(pre_hidden[r, j])
-            s += _steppedsoftplus(x) if relu else softplus(x)
+            s += hidden_term(float(pre_hidden[r, j]), kind)
         out[r] = s
 
 

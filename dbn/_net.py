@@ -277,7 +277,7 @@ def copy_net(net, mlp):
 _NET_DOC = """
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(500, 500)
+    hidden_layer_sizes : int or tuple of int, default={sizes}
         Hidden units per layer, bottom first; each hidden layer is pretrained
         as an RBM.
     visible_units : {{'auto', 'bernoulli', 'gaussian'}}, default='auto'

@@ -52,7 +52,9 @@ class FeedForward:
     coefs, intercepts : list of ndarray (float32, C-contiguous)
         Layer weights (fan_in, fan_out) and biases; updated by the optimizer
         in place, read here.
-    hidden_activation : {'sigmoid', 'relu'}
+    hidden_activation : {'sigmoid', 'relu', 'identity'} or sequence of them
+        One activation for every hidden layer, or one per hidden layer (an
+        autoencoder's linear code layer).
     output_activation : {'softmax', 'sigmoid', 'identity'}
     batch_size : int
     dropout, input_dropout : float
@@ -63,7 +65,7 @@ class FeedForward:
                  batch_size, dropout=0.0, input_dropout=0.0):
         self.coefs = coefs
         self.intercepts = intercepts
-        self.hidden_activation = hidden_activation
+        self.hidden_activations = hidden_activations(hidden_activation, len(coefs))
         self.output_activation = output_activation
         self.dropout = dropout
         self.input_dropout = input_dropout
@@ -105,7 +107,7 @@ class FeedForward:
             if layer == last:
                 _kernel(ACTIVATIONS[self.output_activation])(Z, b)
             else:
-                _kernel(ACTIVATIONS[self.hidden_activation])(Z, b)
+                _kernel(ACTIVATIONS[self.hidden_activations[layer]])(Z, b)
                 if train:
                     self._drop(layer + 1, n, rng)
         return self.acts[-1][:n]
@@ -119,7 +121,6 @@ class FeedForward:
         """
         L = len(self.coefs)
         K.output_delta(self.deltas[-1][:n], self.acts[-1][:n], target, 1.0 / n)
-        backward, backward_dropout = map(_kernel, DERIVATIVES[self.hidden_activation])
         for layer in range(L - 1, first_trainable - 1, -1):
             delta = self.deltas[layer][:n]
             np.matmul(self.acts[layer][:n].T, delta, out=self.coef_grads[layer])
@@ -127,10 +128,23 @@ class FeedForward:
             if layer > first_trainable:
                 below = self.deltas[layer - 1][:n]
                 np.matmul(delta, self.coefs[layer].T, out=below)
+                backward, backward_dropout = map(
+                    _kernel, DERIVATIVES[self.hidden_activations[layer - 1]])
                 if self.masks[layer] is not None:
                     backward_dropout(below, self.acts[layer][:n], self.masks[layer][:n])
                 else:
                     backward(below, self.acts[layer][:n])
+
+
+def hidden_activations(hidden_activation, n_layers):
+    """One activation name per hidden layer of a net with ``n_layers`` weight layers."""
+    if isinstance(hidden_activation, str):
+        return [hidden_activation] * (n_layers - 1)
+    activations = list(hidden_activation)
+    if len(activations) != n_layers - 1:
+        raise ValueError(f"{len(activations)} hidden activations for {n_layers - 1} "
+                         "hidden layers.")
+    return activations
 
 
 def batch_loss(output, target, output_activation, weights=None):
@@ -173,11 +187,15 @@ def log_probabilities(logits, output_activation):
 
 
 def predict_block(block, coefs, intercepts, hidden_activation, output_activation, dtype):
-    """Forward pass of one block in ``dtype`` (inference: no dropout, exact functions)."""
+    """Forward pass of one block in ``dtype`` (inference: no dropout, exact functions).
+
+    ``hidden_activation`` is one name for every hidden layer or one per layer.
+    """
     A = block
     last = len(coefs) - 1
+    hidden = hidden_activations(hidden_activation, len(coefs))
     for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         Z = np.asarray(A @ W.astype(dtype, copy=False), dtype=dtype)
         Z += b.astype(dtype, copy=False)
-        A = _INFERENCE[output_activation if layer == last else hidden_activation](Z)
+        A = _INFERENCE[output_activation if layer == last else hidden[layer]](Z)
     return A

@@ -26,8 +26,10 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.frozen import FrozenEstimator
 
+from ._autoencoder import DBNAutoencoder
 from ._classifier import DBNClassifier
 from ._dbn import DBN
+from ._net import _BaseDBNNet
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_training import TrainingState
 from ._regressor import DBNRegressor
@@ -43,7 +45,7 @@ _MAX_MANIFEST_BYTES = 64 * 2**20
 _ESTIMATORS = {
     cls.__name__: cls
     for cls in (BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor,
-                FrozenEstimator)
+                DBNAutoencoder, FrozenEstimator)
 }
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -155,7 +157,7 @@ def save(estimator, path):
 
     Parameters
     ----------
-    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier or DBNRegressor
+    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor or DBNAutoencoder
         The estimator to save.
     path : str, path-like or writable binary file object
         Where to write. An existing file is replaced only once the new one is
@@ -309,7 +311,7 @@ def _inconsistency(est):
     if isinstance(est, FrozenEstimator):
         return None
     fitted = "rbms_" if isinstance(est, DBN) else (
-        "coefs_" if isinstance(est, DBNClassifier | DBNRegressor) else "components_")
+        "coefs_" if isinstance(est, _BaseDBNNet) else "components_")
     if fitted not in vars(est):
         return None  # unfitted: parameters are validated by fit, as always
     try:
@@ -366,6 +368,11 @@ def _inconsistency(est):
                                     (f"intercepts_[{i}]", (widths[i + 1],), b)])
         if problem:
             return problem
+    if isinstance(est, DBNAutoencoder):
+        acts = vars(est).get("activations_")
+        if not (isinstance(acts, list) and len(acts) == len(coefs) and len(coefs) % 2 == 0
+                and set(acts) <= {"sigmoid", "relu", "identity"}):
+            return "activations_ is not one known activation per layer of an even count"
     return None
 
 
@@ -393,7 +400,7 @@ def load(path):
 
     Returns
     -------
-    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier or DBNRegressor
+    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor or DBNAutoencoder
         Equal to the saved one: same parameters, same fitted attributes, same
         predictions.
 

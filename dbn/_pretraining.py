@@ -96,6 +96,9 @@ class PretrainSettings:
     momentum: float
     weight_decay: float
     verbose: int
+    #: Hidden units of the top layer when they differ (the linear code layer
+    #: of an autoencoder), else None.
+    top_hidden_units: object = None
 
     @classmethod
     def from_params(cls, params, name, n_rows, visible_units):
@@ -112,24 +115,27 @@ class PretrainSettings:
             momentum=params["pretrain_momentum"],
             weight_decay=params["pretrain_weight_decay"],
             verbose=max(int(params["verbose"]), 0),
+            top_hidden_units=params.get("code_units"),
         )
 
 
-def rbm_for_layer(settings, layer, n_components, seed):
+def rbm_for_layer(settings, layer, n_components, seed, top=False):
     """The RBM of ``layer``: its visible units are the data's (layer 0) or
-    the layer below's (binary for sigmoid units, real for rectified ones)."""
+    the layer below's (binary for sigmoid units, real for rectified ones);
+    its hidden units ``top_hidden_units`` for the ``top`` layer if set."""
     s = settings
-    hidden = units(s.hidden_units)
-    visible = units(s.visible_units) if layer == 0 else hidden.as_visible
+    hidden_name = s.top_hidden_units if top and s.top_hidden_units else s.hidden_units
+    hidden = units(hidden_name)
+    visible = units(s.visible_units) if layer == 0 else units(s.hidden_units).as_visible
     learning_rate = s.learning_rate
     if learning_rate == "auto":
-        # Gaussian visible and rectified hidden units each want ~10x
-        # smaller steps than binary ones (Hinton's practical guide).
+        # Gaussian visible, rectified and linear hidden units each want
+        # ~10x smaller steps than binary ones (Hinton's practical guide).
         learning_rate = 0.1 * visible.learning_rate_factor * hidden.learning_rate_factor
     cls = GaussianRBM if visible is GAUSSIAN else BernoulliRBM
     return cls(
         n_components=n_components,
-        hidden_units=s.hidden_units,
+        hidden_units=hidden_name,
         learning_rate=learning_rate,
         batch_size=s.batch_size,
         n_iter=s.n_epochs,
@@ -161,7 +167,7 @@ def pretrain_stack(settings, source, sizes, seeds, start_layer=0, data=None, X_v
         if s.verbose:
             print(f"[{s.name}] pretraining layer {layer + 1}/{len(sizes)}: "
                   f"{fan_in} -> {sizes[layer]} units, {s.n_epochs} epochs", flush=True)
-        rbm = rbm_for_layer(s, layer, sizes[layer], seeds[layer])
+        rbm = rbm_for_layer(s, layer, sizes[layer], seeds[layer], top=layer == len(sizes) - 1)
         rbm._validate_params()
         try:
             rbm._fit_rows(layer_input, statistics, n_epochs=rbm.n_iter, held_source=X_val)

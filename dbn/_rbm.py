@@ -1,5 +1,7 @@
 """Restricted Boltzmann Machine estimators: BernoulliRBM and GaussianRBM."""
 
+from sklearn.utils._param_validation import StrOptions
+
 from ._rbm_base import _BaseRBM
 from ._units import GAUSSIAN
 
@@ -17,9 +19,12 @@ class BernoulliRBM(_BaseRBM):
     ----------
     n_components : int, default=256
         Number of hidden units.
-    hidden_units : {'bernoulli', 'relu'}, default='bernoulli'
-        Binary hidden units, or noisy rectified linear units (Nair & Hinton,
-        2010): mean ``max(0, x)``, sampled as ``max(0, x + N(0, sigmoid(x)))``.
+    hidden_units : {'bernoulli', 'relu', 'gaussian'}, default='bernoulli'
+        Binary hidden units, noisy rectified linear units (Nair & Hinton,
+        2010): mean ``max(0, x)``, sampled as ``max(0, x + N(0, sigmoid(x)))``,
+        or linear units with unit-variance Gaussian noise: mean ``x``, sampled
+        as ``x + N(0, 1)`` (the code layer of Hinton & Salakhutdinov's deep
+        autoencoder, 2006; use a learning rate about 10 times smaller).
     learning_rate : float, default=0.1
         Step size for weights and biases; gradients are averaged over the
         minibatch.
@@ -182,6 +187,9 @@ class GaussianRBM(_BaseRBM):
     _real_valued = True
     _parameter_constraints: dict = {
         **_BaseRBM._parameter_constraints,
+        # Gaussian hidden units need binary visible ones: with both layers
+        # Gaussian the joint density is not normalisable once the weights grow.
+        "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "learn_variance": ["boolean"],
         "standardize": ["boolean"],
     }

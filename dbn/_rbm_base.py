@@ -44,7 +44,7 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "hidden_units": [StrOptions({"bernoulli", "relu"})],
+        "hidden_units": [StrOptions({"bernoulli", "relu", "gaussian"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_iter": [Interval(Integral, 0, None, closed="left")],

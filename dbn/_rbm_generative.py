@@ -245,7 +245,7 @@ class _GenerativeMixin:
             dense = block.toarray() if hasattr(block, "toarray") else block
             dense = np.ascontiguousarray(dense, dtype=np.float64)
             _kernels.pseudo_likelihood_rows(
-                dense, weights, visible_bias, hidden_bias, self._hidden.stepped_free_energy,
+                dense, weights, visible_bias, hidden_bias, self._hidden.free_energy_kind,
                 out[start:stop],
             )
         return out

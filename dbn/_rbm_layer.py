@@ -38,6 +38,17 @@ class _RBMLayer:
             bias = bias - self.mean_ @ weights
         return np.ascontiguousarray(weights, dtype=dtype), bias.astype(dtype)
 
+    def _unrolled_decoder(self, dtype=np.float32):
+        """``(W, b)`` with ``E[x | h] = act(h @ W + b)`` in the data's units
+        (``act`` the visible units' mean: sigmoid or identity): the RBM's
+        generative direction as a decoder layer."""
+        weights = self.components_.astype(np.float64)
+        bias = self.intercept_visible_.astype(np.float64)
+        if getattr(self, "mean_", None) is not None:
+            weights = weights * self.scale_[None, :]
+            bias = self.mean_ + self.scale_ * bias
+        return np.ascontiguousarray(weights, dtype=dtype), bias.astype(dtype)
+
     def _variance(self):
         """Per-feature visible variances (Gaussian units), or None."""
         if not (self._real_valued and self.learn_variance):

@@ -18,7 +18,8 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     are standardised internally (and the scaling folded back into the output
     layer), so their units do not change what learning rate works.
 """
-        + _NET_DOC.format(solver="adam", dropout=0.0, max_iter=200, alpha="5e-4",
+        + _NET_DOC.format(sizes="(500, 500)", solver="adam", dropout=0.0, max_iter=200,
+                          alpha="5e-4",
                           solver_doc="'auto' is 'adam' (SGD at 0.1 can diverge on an\n"
                           "        identity output).")
         + """

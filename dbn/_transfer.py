@@ -14,7 +14,9 @@ def resolve_pretrained(pretrained):
     from ._net import _BaseDBNNet
 
     est = pretrained.estimator if isinstance(pretrained, FrozenEstimator) else pretrained
-    if not isinstance(est, DBN | _BaseDBNNet):
+    if not isinstance(est, DBN | _BaseDBNNet) or hasattr(est, "code_units"):
+        # An autoencoder's layers are an encoder and a decoder, not a stack of
+        # hidden layers of one kind.
         raise TypeError(
             "pretrained must be a fitted DBN, DBNClassifier or DBNRegressor "
             f"(optionally wrapped in FrozenEstimator); got {type(est).__name__}."
@@ -64,6 +66,16 @@ def pretrained_layers(pretrained, n_features, sizes, hidden_units):
         (np.array(W, dtype=np.float32, order="C"), np.array(b, dtype=np.float32))
         for W, b in layers
     ]
+
+
+def n_transferred_layers(pretrained):
+    """How many hidden layers ``pretrained`` holds (0 for None)."""
+    if pretrained is None:
+        return 0
+    from ._dbn import DBN
+
+    est = resolve_pretrained(pretrained)
+    return len(est.rbms_) if isinstance(est, DBN) else len(est.coefs_) - 1
 
 
 def pretrained_rbms(pretrained):

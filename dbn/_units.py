@@ -8,8 +8,9 @@ activation the unrolled net uses. CD (``_cd``), likelihoods and sampling
 up here, so a new unit type is one new class in :data:`UNITS`.
 
 Every unit type has one name: 'bernoulli' (binary, sigmoid mean), 'gaussian'
-(real-valued with variance ``var``, visible only) and 'relu' (noisy rectified,
-Nair & Hinton 2010, hidden only).
+(real-valued: visible with variance ``var``, or hidden linear units with
+unit-variance noise, the code layer of Hinton & Salakhutdinov 2006) and
+'relu' (noisy rectified, Nair & Hinton 2010, hidden only).
 """
 
 import numpy as np
@@ -18,6 +19,10 @@ from scipy.special import expit
 from ._lazy import lazy_import
 
 _kernels = lazy_import("dbn._kernels")
+
+#: A hidden unit's free-energy term, as the Numba kernels take it (an int
+#: flag, so one compiled kernel serves every unit type).
+SOFTPLUS, STEPPED_SOFTPLUS, HALF_SQUARE = 0, 1, 2
 
 
 class Units:
@@ -61,9 +66,8 @@ class Bernoulli(Units):
         return (rng.random(pre.shape, dtype=pre.dtype) < expit(pre)).astype(pre.dtype)
 
     # as hidden units
-    #: Free-energy term of a hidden unit: softplus (False) or the stepped
-    #: softplus of rectified units (True); a flag of the Numba kernels.
-    stepped_free_energy = False
+    #: Free-energy term of a hidden unit (a flag of the Numba kernels).
+    free_energy_kind = SOFTPLUS
 
     @property
     def as_visible(self):
@@ -72,7 +76,7 @@ class Bernoulli(Units):
 
     def free_energy_term(self, pre):
         """``sum_j softplus(pre[:, j])`` per row."""
-        return _hidden_term(pre, stepped=False)
+        return _hidden_term(pre, self.free_energy_kind)
 
     # as visible units
     def hidden_input(self, V, var):
@@ -113,8 +117,11 @@ class Bernoulli(Units):
 
 
 class Gaussian(Units):
-    """Real-valued visible units with variance ``var`` (1 unless learned):
-    mean ``x``, free-energy term ``|v - b|^2 / 2 var``, input ``v / var``."""
+    """Real-valued units. Visible: variance ``var`` (1 unless learned), mean
+    ``x``, free-energy term ``|v - b|^2 / 2 var``, input ``v / var``. Hidden:
+    linear units with unit-variance noise, mean ``x``, free-energy term
+    ``-(x^2 / 2 + log(2 pi) / 2)``; they need binary visible units (a
+    Gaussian-Gaussian RBM has no normalisable density for large weights)."""
 
     name = "gaussian"
     activation = "identity"
@@ -150,7 +157,22 @@ class Gaussian(Units):
         return means
 
     def mean_rows(self, buf, start, stop, n_cols, negate=False):
-        pass  # the input is the mean
+        # The input is the mean.
+        _kernels.linear_rows(buf, start, stop, n_cols, negate)
+
+    # as hidden units
+    free_energy_kind = HALF_SQUARE
+
+    @property
+    def as_visible(self):
+        return self
+
+    def free_energy_term(self, pre):
+        return _hidden_term(pre, self.free_energy_kind)
+
+    def sample_hidden_rows(self, buf, start, stop, n_cols, rng, scratch, samples, negate):
+        rng.standard_normal(out=scratch, dtype=np.float32)
+        _kernels.linear_sample_rows(buf, start, stop, n_cols, scratch, samples, negate)
 
     def sample_visible_rows(self, buf, start, stop, n_cols, rng, scratch, std=None):
         rng.standard_normal(out=scratch, dtype=np.float32)
@@ -168,7 +190,7 @@ class ReLU(Units):
     name = "relu"
     activation = "relu"
     learning_rate_factor = 0.1
-    stepped_free_energy = True
+    free_energy_kind = STEPPED_SOFTPLUS
 
     @property
     def as_visible(self):
@@ -183,7 +205,7 @@ class ReLU(Units):
         return np.maximum(pre + np.sqrt(expit(pre)) * noise, 0)
 
     def free_energy_term(self, pre):
-        return _hidden_term(pre, stepped=True)
+        return _hidden_term(pre, self.free_energy_kind)
 
     def mean_rows(self, buf, start, stop, n_cols, negate=False):
         _kernels.relu_rows(buf, start, stop, n_cols, negate)
@@ -193,10 +215,10 @@ class ReLU(Units):
         _kernels.relu_sample_rows(buf, start, stop, n_cols, scratch, samples, negate)
 
 
-def _hidden_term(pre, stepped):
+def _hidden_term(pre, kind):
     pre = np.ascontiguousarray(pre, dtype=np.float64)
     out = np.empty(pre.shape[0])
-    _kernels.hidden_free_energy_rows(pre, stepped, out)
+    _kernels.hidden_free_energy_rows(pre, kind, out)
     return out
 
 

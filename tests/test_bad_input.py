@@ -16,7 +16,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 
-from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, GaussianRBM
+from dbn import DBN, BernoulliRBM, DBNAutoencoder, DBNClassifier, DBNRegressor, GaussianRBM
 
 GOOD = np.random.default_rng(0).random((30, 5))
 LABELS = np.arange(30) % 3
@@ -35,6 +35,9 @@ FACTORIES = {
     "DBNRegressor": lambda **kw: DBNRegressor(**{"hidden_layer_sizes": (3,),
                                                  "pretrain_epochs": 1, "max_iter": 2,
                                                  "random_state": 0, **kw}),
+    "DBNAutoencoder": lambda **kw: DBNAutoencoder(**{"hidden_layer_sizes": (3, 2),
+                                                     "pretrain_epochs": 1, "max_iter": 2,
+                                                     "random_state": 0, **kw}),
 }
 SUPERVISED = {"DBNClassifier", "DBNRegressor"}
 RBM_METHODS = ["transform", "score_samples", "free_energy", "gibbs", "reconstruct",
@@ -45,6 +48,7 @@ METHODS = {
     "DBN": ["transform"],
     "DBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score"],
     "DBNRegressor": ["predict", "score"],
+    "DBNAutoencoder": ["transform", "score"],
 }
 METHOD_CASES = [(name, m) for name, methods in METHODS.items() for m in methods]
 
@@ -135,6 +139,7 @@ UNFITTED = {
     "DBN": ["transform", "sample"],
     "DBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score", "to_mlp"],
     "DBNRegressor": ["predict", "score", "to_mlp"],
+    "DBNAutoencoder": ["transform", "inverse_transform", "score"],
 }
 
 
@@ -232,6 +237,10 @@ PARAM_CASES = {
         dict(hidden_layer_sizes=()), dict(learning_rate_init=-1.0), dict(frozen_layers=3),
         dict(alpha=-1.0), dict(solver="newton"), dict(learning_rate="adaptivee"),
     ],
+    "DBNAutoencoder": [
+        dict(hidden_layer_sizes=()), dict(code_units="relu"), dict(code_units=None),
+        dict(frozen_layers=3), dict(max_iter=0), dict(solver="lbfgs"),
+    ],
 }
 
 
@@ -250,6 +259,8 @@ def stacks():
         "narrow": _fit("DBN", DBN((3,), pretrain_epochs=1, random_state=0), GOOD[:, :4]),
         "relu": _fit("DBN", DBN((3,), hidden_units="relu", pretrain_epochs=1,
                                 random_state=0), GOOD),
+        "autoencoder": _fit("DBNAutoencoder", FACTORIES["DBNAutoencoder"](hidden_layer_sizes=3),
+                            GOOD),
     }
 
 
@@ -263,11 +274,12 @@ PRETRAINED_CASES = [
     ("other width, frozen", lambda s: FrozenEstimator(s["narrow"]), ValueError,
      "takes 4 input features"),
     ("other unit type", lambda s: s["relu"], ValueError, "hidden_units='relu'"),
+    ("an autoencoder", lambda s: s["autoencoder"], TypeError, "got DBNAutoencoder"),
 ]
 
 
 @pytest.mark.parametrize("case", PRETRAINED_CASES, ids=[c[0] for c in PRETRAINED_CASES])
-@pytest.mark.parametrize("name", sorted(SUPERVISED))
+@pytest.mark.parametrize("name", [*sorted(SUPERVISED), "DBNAutoencoder"])
 def test_pretrained_of_the_wrong_kind_or_width_is_named(stacks, name, case):
     _, make, error, match = case
     with pytest.raises(error, match=match):

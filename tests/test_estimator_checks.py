@@ -6,7 +6,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, GaussianRBM
+from dbn import DBN, BernoulliRBM, DBNAutoencoder, DBNClassifier, DBNRegressor, GaussianRBM
 from dbn.exceptions import DataRangeWarning
 
 # Small nets and short schedules keep the suite fast; every public estimator
@@ -15,6 +15,7 @@ ESTIMATORS = [
     BernoulliRBM(),
     BernoulliRBM(persistent=True, cd_steps=2, sparsity_cost=0.1),
     BernoulliRBM(hidden_units="relu", learning_rate=0.01),
+    BernoulliRBM(hidden_units="gaussian", learning_rate=0.001),
     GaussianRBM(),
     GaussianRBM(learn_variance=True, cd_steps=2),
     GaussianRBM(hidden_units="relu", persistent=True, learning_rate=0.001),
@@ -25,6 +26,9 @@ ESTIMATORS = [
                  pretrain_epochs=2, max_iter=50),
     DBNClassifier(hidden_layer_sizes=(32, 16), solver="adam", learning_rate_init=0.01,
                   early_stopping=True, dropout=0.1, pretrain_epochs=0, max_iter=50),
+    DBNAutoencoder(hidden_layer_sizes=(16, 4), pretrain_epochs=3, max_iter=30),
+    DBNAutoencoder(hidden_layer_sizes=(8,), code_units="bernoulli", early_stopping=True,
+                   pretrain_epochs=0, max_iter=30),
 ]
 
 

@@ -18,6 +18,7 @@ import dbn
 from dbn import (
     DBN,
     BernoulliRBM,
+    DBNAutoencoder,
     DBNClassifier,
     DBNRegressor,
     GaussianRBM,
@@ -37,6 +38,7 @@ ESTIMATORS = [
     DBNClassifier((8, 4), pretrain_epochs=1, max_iter=3, random_state=0),
     DBNClassifier((8,), pretrain_epochs=0, max_iter=3, early_stopping=True, random_state=0),
     DBNRegressor((8,), pretrain_epochs=1, max_iter=3, random_state=0),
+    DBNAutoencoder((8, 3), pretrain_epochs=1, max_iter=3, random_state=0),
 ]
 
 
@@ -50,6 +52,8 @@ def _outputs(est, X):
     if hasattr(est, "predict"):
         return [est.predict(X)]
     out = [est.transform(X)]
+    if isinstance(est, DBNAutoencoder):
+        out.append(est.inverse_transform(out[0]))
     if hasattr(est, "free_energy"):
         out.append(est.free_energy(X))
     return out
