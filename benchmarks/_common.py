@@ -162,14 +162,17 @@ def save_plot(name, draw):
     return path.name
 
 
-def experiment_arguments(doc, seeds):
-    """Command-line options of the learning experiments: --quick and --seeds."""
+def experiment_arguments(doc, seeds, extra=None):
+    """Command-line options of the learning experiments: --quick, --seeds and
+    whatever ``extra(parser)`` adds."""
     import argparse
 
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="a small version that runs in a minute or two")
     parser.add_argument("--seeds", type=int, default=seeds)
+    if extra is not None:
+        extra(parser)
     return parser.parse_args()
 
 

@@ -1,6 +1,6 @@
 """Run the benchmark suite: what pretraining buys, reproducible with one command.
 
-    python benchmarks/run.py                 # everything (up to ~2 hours on 2 cores)
+    python benchmarks/run.py                 # everything (~3 hours on 2 cores)
     python benchmarks/run.py --quick         # small versions, a few minutes
     python benchmarks/run.py --only curves   # one experiment (repeatable)
     python benchmarks/run.py --list          # what there is
@@ -48,6 +48,9 @@ EXPERIMENTS = {
                  "pretrain on classes 0-4, fine-tune on 5-9, frozen layers"),
     "pretraining_choices": ("bench_pretraining_choices.py", [], ["--quick", "--seeds", "1"],
                             "CD-1 / CD-10 / PCD and epochs against the head start"),
+    "autoencoder": ("bench_autoencoder.py", ["--seeds", "2", "--epochs", "20"],
+                    ["--quick", "--seeds", "1"],
+                    "784-1000-500-250-30 (and -2) autoencoder against PCA, random init"),
     "units": ("bench_units.py", [], None, "Gaussian units and DBNRegressor"),
     "ais": ("bench_ais.py", [], None, "AIS against exact log Z"),
 }

@@ -149,3 +149,51 @@ def plot_training(estimator):
         ax.set_title("fine-tuning")
         ax.legend(loc="upper left", fontsize="small")
     return fig
+
+
+def plot_codes(codes, labels=None, ax=None, title=None, class_names=None):
+    """2-D codes (e.g. ``DBNAutoencoder((..., 2)).transform(X)``) as a scatter
+    plot, coloured by class when ``labels`` are given.
+
+    Parameters
+    ----------
+    codes : array-like of shape (n_samples, 2)
+    labels : array-like of shape (n_samples,), default=None
+    ax : matplotlib Axes, default=None
+        Draw into this Axes (e.g. one panel of a larger figure) instead of a
+        new figure.
+    title : str, default=None
+    class_names : dict or sequence, default=None
+        Legend entry of each label (``class_names[label]``); the labels
+        themselves by default.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) == 0:
+        raise ValueError(f"codes must have shape (n_samples, 2); got {codes.shape}.")
+    if labels is not None:
+        labels = np.asarray(labels)
+        if labels.shape != (len(codes),):
+            raise ValueError(f"labels must have shape ({len(codes)},); got {labels.shape}.")
+    if ax is None:
+        fig = _figure(figsize=(5, 4.5), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    if labels is None:
+        ax.scatter(codes[:, 0], codes[:, 1], s=2, alpha=0.5, rasterized=True)
+    else:
+        for i, label in enumerate(np.unique(labels)):
+            pts = codes[labels == label]
+            name = label if class_names is None else class_names[label]
+            ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.5, color=f"C{i % 10}",
+                       label=str(name), rasterized=True)
+        ax.legend(markerscale=6, fontsize="x-small", loc="best")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return fig

@@ -8,7 +8,7 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
 from dbn import DBN, BernoulliRBM, DBNClassifier
-from dbn.plotting import image_grid, plot_filters, plot_samples, plot_training
+from dbn.plotting import image_grid, plot_codes, plot_filters, plot_samples, plot_training
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -78,3 +78,18 @@ def test_plot_bad_input_is_named(call, error, match):
 
 def _tiny_rbm():
     return BernoulliRBM(4, n_iter=1, random_state=0).fit(np.random.default_rng(0).random((8, 16)))
+
+
+def test_codes_render_one_colour_per_class_and_bad_shapes_are_named(digits):
+    X, y = digits
+    codes = np.column_stack([X[:, 10], X[:, 20]])
+    fig = plot_codes(codes, y, title="two pixels")
+    assert len(fig.axes[0].collections) == 10
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        str(c) for c in range(10)]
+    _png(fig)
+    _png(plot_codes(codes))
+    with pytest.raises(ValueError, match="shape"):
+        plot_codes(X[:, :3], y)
+    with pytest.raises(ValueError, match="labels"):
+        plot_codes(codes, y[:5])
