@@ -3,10 +3,10 @@ only pretrain)."""
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from ._atomic import atomic_fit
+from ._labels import encode_labels
 from ._net import _NET_ATTRS, _NET_DOC, SKLEARN_ACTIVATION, _BaseDBNNet, copy_net
 from ._network import log_probabilities
 
@@ -143,52 +143,13 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         return self._fit(X, y)
 
     def _prepare_targets(self, y, n_rows):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None,
-                                     ensure_all_finite=False), warn=True)
-        if len(y) != n_rows:
-            raise ValueError(
-                f"X and y have inconsistent numbers of samples: {n_rows} and {len(y)}."
-            )
-        if y.dtype == object and any(v is None for v in y):
-            raise ValueError(
-                f"y contains None (first at row {next(i for i, v in enumerate(y) if v is None)})"
-                "; give unlabeled rows a label value and pass it as unlabeled= (e.g. -1)."
-            )
-        if self.unlabeled is not None:
-            labeled_mask = ~_equals(y, self.unlabeled)
-            if not labeled_mask.any():
-                raise ValueError(
-                    f"Every row is unlabeled (y == {self.unlabeled!r}); fine-tuning needs "
-                    "labeled rows."
-                )
-        else:
-            labeled_mask = np.ones(n_rows, dtype=bool)
-        y_labeled = y[labeled_mask]
-        if y_labeled.dtype.kind == "f" and not np.isfinite(y_labeled).all():
-            raise ValueError("y contains NaN or infinity.")
-        check_classification_targets(y_labeled)
-        if type_of_target(y_labeled) not in ("binary", "multiclass"):
-            raise ValueError(
-                f"{type(self).__name__} supports binary and multiclass targets; got "
-                f"{type_of_target(y_labeled)}."
-            )
-        classes, codes = np.unique(y_labeled, return_inverse=True)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"labeled data; got only one class ({classes[0]!r})."
-            )
-        labeled = np.flatnonzero(labeled_mask).astype(np.int64)
+        classes, codes, labeled = encode_labels(y, n_rows, self.unlabeled, type(self).__name__)
         width = 1 if len(classes) == 2 else len(classes)
         targets = np.zeros((n_rows, width), dtype=np.float32)
         if width == 1:
-            targets[labeled, 0] = codes
+            targets[labeled, 0] = codes[labeled]
         else:
-            targets[labeled, codes] = 1.0
+            targets[labeled, codes[labeled]] = 1.0
         return targets, labeled, {"classes_": classes}
 
     @staticmethod
@@ -268,16 +229,3 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         mlp._label_binarizer = LabelBinarizer().fit(self.classes_)
         mlp.classes_ = self.classes_
         return mlp
-
-
-def _equals(y, value):
-    """Elementwise ``y == value``, where a NaN ``value`` matches NaN entries."""
-    if isinstance(value, float) and np.isnan(value):
-        try:
-            return np.isnan(np.asarray(y, dtype=np.float64))
-        except (TypeError, ValueError):
-            return np.array([isinstance(v, float) and np.isnan(v) for v in y], dtype=bool)
-    try:
-        return np.asarray(y == value, dtype=bool).reshape(len(y))
-    except (TypeError, ValueError):
-        return np.array([v == value for v in y], dtype=bool)

@@ -1,0 +1,72 @@
+"""Class labels of the classifiers: validation, the unlabeled marker, codes."""
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_array, column_or_1d
+
+
+def encode_labels(y, n_rows, unlabeled, name):
+    """Validate ``y`` and code its labeled rows.
+
+    Returns
+    -------
+    classes : ndarray
+        The sorted class labels (at least two).
+    codes : ndarray of shape (n_rows,), int64
+        Index into ``classes`` of each row's label; -1 for unlabeled rows.
+    labeled : ndarray of int64
+        Indices of the labeled rows (every row unless ``unlabeled`` is set).
+    """
+    if y is None:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, ensure_all_finite=False),
+                     warn=True)
+    if len(y) != n_rows:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: {n_rows} and {len(y)}."
+        )
+    if y.dtype == object and any(v is None for v in y):
+        raise ValueError(
+            f"y contains None (first at row {next(i for i, v in enumerate(y) if v is None)})"
+            "; give unlabeled rows a label value and pass it as unlabeled= (e.g. -1)."
+        )
+    if unlabeled is not None:
+        labeled_mask = ~_equals(y, unlabeled)
+        if not labeled_mask.any():
+            raise ValueError(
+                f"Every row is unlabeled (y == {unlabeled!r}); fine-tuning needs "
+                "labeled rows."
+            )
+    else:
+        labeled_mask = np.ones(n_rows, dtype=bool)
+    y_labeled = y[labeled_mask]
+    if y_labeled.dtype.kind == "f" and not np.isfinite(y_labeled).all():
+        raise ValueError("y contains NaN or infinity.")
+    check_classification_targets(y_labeled)
+    if type_of_target(y_labeled) not in ("binary", "multiclass"):
+        raise ValueError(
+            f"{name} supports binary and multiclass targets; got "
+            f"{type_of_target(y_labeled)}."
+        )
+    classes, labeled_codes = np.unique(y_labeled, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            f"{name} needs samples of at least 2 classes in the labeled data; got only "
+            f"one class ({classes[0]!r})."
+        )
+    codes = np.full(n_rows, -1, dtype=np.int64)
+    codes[labeled_mask] = labeled_codes
+    return classes, codes, np.flatnonzero(labeled_mask).astype(np.int64)
+
+
+def _equals(y, value):
+    """Elementwise ``y == value``, where a NaN ``value`` matches NaN entries."""
+    if isinstance(value, float) and np.isnan(value):
+        try:
+            return np.isnan(np.asarray(y, dtype=np.float64))
+        except (TypeError, ValueError):
+            return np.array([isinstance(v, float) and np.isnan(v) for v in y], dtype=bool)
+    try:
+        return np.asarray(y == value, dtype=bool).reshape(len(y))
+    except (TypeError, ValueError):
+        return np.array([v == value for v in y], dtype=bool)
