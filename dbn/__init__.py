@@ -9,6 +9,7 @@ from ._classifier import DBNClassifier
 from ._dbn import DBN
 from ._persistence import load, save
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._rbm_classifier import RBMClassifier
 from ._regressor import DBNRegressor
 from .exceptions import DataRangeWarning, DivergenceError, ModelFileError
 
@@ -17,6 +18,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BernoulliRBM",
     "GaussianRBM",
+    "RBMClassifier",
     "DBN",
     "DBNAutoencoder",
     "DBNClassifier",

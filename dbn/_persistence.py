@@ -31,6 +31,7 @@ from ._classifier import DBNClassifier
 from ._dbn import DBN
 from ._net import _BaseDBNNet
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._rbm_classifier import RBMClassifier
 from ._rbm_training import TrainingState
 from ._regressor import DBNRegressor
 from .exceptions import ModelFileError
@@ -45,7 +46,7 @@ _MAX_MANIFEST_BYTES = 64 * 2**20
 _ESTIMATORS = {
     cls.__name__: cls
     for cls in (BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor,
-                DBNAutoencoder, FrozenEstimator)
+                DBNAutoencoder, RBMClassifier, FrozenEstimator)
 }
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -157,7 +158,8 @@ def save(estimator, path):
 
     Parameters
     ----------
-    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor or DBNAutoencoder
+    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor, DBNAutoencoder
+        or RBMClassifier
         The estimator to save.
     path : str, path-like or writable binary file object
         Where to write. An existing file is replaced only once the new one is
@@ -321,6 +323,8 @@ def _inconsistency(est):
     n_in = vars(est).get("n_features_in_")
     if not isinstance(n_in, int) or n_in < 1:
         return "has no valid n_features_in_"
+    if isinstance(est, RBMClassifier):
+        return _classification_rbm_inconsistency(est, n_in)
     if isinstance(est, DBN):
         rbms = est.rbms_
         if not isinstance(rbms, list) or not rbms or not all(
@@ -376,6 +380,21 @@ def _inconsistency(est):
     return None
 
 
+def _classification_rbm_inconsistency(est, n_in):
+    classes = vars(est).get("classes_")
+    if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(classes) < 2:
+        return "classes_ is not an array of at least 2 labels"
+    if vars(est).get("visible_units_") not in ("bernoulli", "gaussian"):
+        return "visible_units_ is neither 'bernoulli' nor 'gaussian'"
+    H, K = est.n_components, len(classes)
+    shapes = [("components_", (H, n_in)), ("class_components_", (H, K)),
+              ("intercept_hidden_", (H,)), ("intercept_visible_", (n_in,)),
+              ("intercept_class_", (K,))]
+    if est.visible_units_ == "gaussian":
+        shapes += [("mean_", (n_in,)), ("scale_", (n_in,))]
+    return _bad_array(est, shapes)
+
+
 def _bad_array(est, expected):
     for entry in expected:
         name, shape = entry[0], entry[1]
@@ -400,7 +419,8 @@ def load(path):
 
     Returns
     -------
-    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor or DBNAutoencoder
+    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor, DBNAutoencoder
+        or RBMClassifier
         Equal to the saved one: same parameters, same fitted attributes, same
         predictions.
 

@@ -16,7 +16,15 @@ from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 
-from dbn import DBN, BernoulliRBM, DBNAutoencoder, DBNClassifier, DBNRegressor, GaussianRBM
+from dbn import (
+    DBN,
+    BernoulliRBM,
+    DBNAutoencoder,
+    DBNClassifier,
+    DBNRegressor,
+    GaussianRBM,
+    RBMClassifier,
+)
 
 GOOD = np.random.default_rng(0).random((30, 5))
 LABELS = np.arange(30) % 3
@@ -38,8 +46,10 @@ FACTORIES = {
     "DBNAutoencoder": lambda **kw: DBNAutoencoder(**{"hidden_layer_sizes": (3, 2),
                                                      "pretrain_epochs": 1, "max_iter": 2,
                                                      "random_state": 0, **kw}),
+    "RBMClassifier": lambda **kw: RBMClassifier(**{"n_components": 3, "n_iter": 1,
+                                                   "random_state": 0, **kw}),
 }
-SUPERVISED = {"DBNClassifier", "DBNRegressor"}
+SUPERVISED = {"DBNClassifier", "DBNRegressor", "RBMClassifier"}
 RBM_METHODS = ["transform", "score_samples", "free_energy", "gibbs", "reconstruct",
                "log_likelihood", "partial_fit"]
 METHODS = {
@@ -49,6 +59,7 @@ METHODS = {
     "DBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score"],
     "DBNRegressor": ["predict", "score"],
     "DBNAutoencoder": ["transform", "score"],
+    "RBMClassifier": ["predict", "predict_proba", "predict_log_proba", "score"],
 }
 METHOD_CASES = [(name, m) for name, methods in METHODS.items() for m in methods]
 
@@ -140,6 +151,7 @@ UNFITTED = {
     "DBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score", "to_mlp"],
     "DBNRegressor": ["predict", "score", "to_mlp"],
     "DBNAutoencoder": ["transform", "inverse_transform", "score"],
+    "RBMClassifier": ["predict", "predict_proba", "predict_log_proba", "score", "sample"],
 }
 
 
@@ -183,6 +195,11 @@ LABEL_CASES = [
     ("strings", "DBNRegressor", np.array(list("abc") * 10), "string to float"),
     ("complex", "DBNRegressor", LABELS + 1j, "[Cc]omplex"),
     ("empty", "DBNRegressor", np.array([]), "0 sample"),
+    ("length mismatch", "RBMClassifier", LABELS[:10], "inconsistent numbers of samples"),
+    ("NaN", "RBMClassifier", np.where(LABELS == 1, np.nan, LABELS), "NaN"),
+    ("one class", "RBMClassifier", np.zeros(30), "at least 2 classes"),
+    ("continuous", "RBMClassifier", np.linspace(0, 1, 30), "continuous"),
+    ("None", "RBMClassifier", None, "requires y"),
 ]
 
 
@@ -241,6 +258,11 @@ PARAM_CASES = {
         dict(hidden_layer_sizes=()), dict(code_units="relu"), dict(code_units=None),
         dict(frozen_layers=3), dict(max_iter=0), dict(solver="lbfgs"),
     ],
+    "RBMClassifier": [
+        dict(n_components=0), dict(objective="joint"), dict(generative_weight=-1.0),
+        dict(unlabeled_weight=-0.1), dict(learning_rate=0.0), dict(batch_size=0),
+        dict(n_iter=0), dict(cd_steps=0), dict(momentum=1.0), dict(visible_units="binary"),
+    ],
 }
 
 
@@ -279,7 +301,7 @@ PRETRAINED_CASES = [
 
 
 @pytest.mark.parametrize("case", PRETRAINED_CASES, ids=[c[0] for c in PRETRAINED_CASES])
-@pytest.mark.parametrize("name", [*sorted(SUPERVISED), "DBNAutoencoder"])
+@pytest.mark.parametrize("name", ["DBNAutoencoder", "DBNClassifier", "DBNRegressor"])
 def test_pretrained_of_the_wrong_kind_or_width_is_named(stacks, name, case):
     _, make, error, match = case
     with pytest.raises(error, match=match):

@@ -6,7 +6,15 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from dbn import DBN, BernoulliRBM, DBNAutoencoder, DBNClassifier, DBNRegressor, GaussianRBM
+from dbn import (
+    DBN,
+    BernoulliRBM,
+    DBNAutoencoder,
+    DBNClassifier,
+    DBNRegressor,
+    GaussianRBM,
+    RBMClassifier,
+)
 from dbn.exceptions import DataRangeWarning
 
 # Small nets and short schedules keep the suite fast; every public estimator
@@ -29,6 +37,8 @@ ESTIMATORS = [
     DBNAutoencoder(hidden_layer_sizes=(16, 4), pretrain_epochs=3, max_iter=30),
     DBNAutoencoder(hidden_layer_sizes=(8,), code_units="bernoulli", early_stopping=True,
                    pretrain_epochs=0, max_iter=30),
+    RBMClassifier(n_components=16),
+    RBMClassifier(n_components=16, objective="generative", cd_steps=2),
 ]
 
 

@@ -23,6 +23,7 @@ from dbn import (
     DBNRegressor,
     GaussianRBM,
     ModelFileError,
+    RBMClassifier,
 )
 
 from .state import same_state
@@ -39,6 +40,7 @@ ESTIMATORS = [
     DBNClassifier((8,), pretrain_epochs=0, max_iter=3, early_stopping=True, random_state=0),
     DBNRegressor((8,), pretrain_epochs=1, max_iter=3, random_state=0),
     DBNAutoencoder((8, 3), pretrain_epochs=1, max_iter=3, random_state=0),
+    RBMClassifier(8, n_iter=2, random_state=0),
 ]
 
 

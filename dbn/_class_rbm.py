@@ -1,0 +1,169 @@
+"""Training and inference of the classification RBM (Larochelle & Bengio, 2008).
+
+An RBM over the input ``x`` and the one-hot label ``y``, with energy
+``E(x, y, h) = -h.W x - b.x - c.h - d.y - h.U y``. ``p(y | x)`` is exact: a
+softmax over ``d_y + sum_j softplus(c_j + U_jy + W_j.x)`` (:func:`class_logits`).
+The discriminative gradient of ``log p(y | x)`` is exact too; the generative
+one (of ``log p(x, y)``) is CD-k. Parameters are float64 arrays in a
+:class:`ClassRBMParams`: the cost lies in the (row, class, hidden unit) loops
+of ``_class_rbm_kernels``, which accumulate in float64 anyway, not in the BLAS
+products. Nothing here knows an estimator.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._lazy import lazy_import
+
+K = lazy_import("dbn._class_rbm_kernels")
+
+
+@dataclass
+class ClassRBMParams:
+    """The parameters (float64), updated in place by :func:`sgd_step`."""
+
+    W: np.ndarray  # (H, V) hidden-visible weights
+    U: np.ndarray  # (H, K) hidden-class weights
+    b: np.ndarray  # (V,) visible biases
+    c: np.ndarray  # (H,) hidden biases
+    d: np.ndarray  # (K,) class biases
+
+    def arrays(self):
+        return [self.W, self.U, self.b, self.c, self.d]
+
+
+def initial_params(n_visible, n_hidden, n_classes, visible_bias, rng):
+    """Hinton's practical guide: weights from N(0, 0.01^2), zero biases except
+    the visible ones (the data's log-odds or means)."""
+    return ClassRBMParams(
+        W=0.01 * rng.standard_normal((n_hidden, n_visible)),
+        U=0.01 * rng.standard_normal((n_hidden, n_classes)),
+        b=np.array(visible_bias, dtype=np.float64),
+        c=np.zeros(n_hidden),
+        d=np.zeros(n_classes),
+    )
+
+
+def hidden_input(X, p):
+    """``A = X W^T + c``: the input's part of every hidden unit's input."""
+    A = np.asarray(X, dtype=np.float64) @ p.W.T
+    A += p.c
+    return A
+
+
+def logits(X, p):
+    """``log p(y | x)`` up to a per-row constant, float64 (exact)."""
+    A = hidden_input(X, p)
+    out = np.empty((len(A), p.U.shape[1]))
+    K.class_logits(A, p.U, p.d, out)
+    return out
+
+
+def discriminative_gradient(X, codes, p, grads, weight=1.0):
+    """Add ``weight`` times the gradient of ``sum_r log p(y_r | x_r)`` to ``grads``
+    (a ClassRBMParams of float64 accumulators); returns that sum."""
+    A = hidden_input(X, p)
+    U = p.U
+    L = np.empty((len(X), U.shape[1]))
+    K.class_logits(A, U, p.d, L)
+    P = np.empty_like(L)
+    K.softmax_rows(L, P)
+    G = np.empty_like(A)
+    GU = np.zeros_like(U)
+    K.discriminative_terms(A, U, codes, P, G, GU)
+    E = -P
+    E[np.arange(len(codes)), codes] += 1.0
+    grads.W += weight * (G.T @ X)
+    grads.c += weight * G.sum(0)
+    grads.U += weight * GU
+    grads.d += weight * E.sum(0)
+    top = L.max(1, keepdims=True)
+    log_norm = (top + np.log(np.exp(L - top).sum(1, keepdims=True)))[:, 0]
+    return float(np.sum(L[np.arange(len(codes)), codes] - log_norm))
+
+
+def generative_gradient(X, codes, p, grads, rng, visible, cd_steps=1, weight=1.0):
+    """Add ``weight`` times the CD-k estimate of the gradient of
+    ``sum_r log p(x_r, y_r)`` to ``grads``. ``codes`` -1 marks unlabeled rows:
+    their positive phase draws y from ``p(y | x)``, so they contribute to the
+    gradient of ``log p(x)``. ``visible`` is the visible units' mean function
+    (sigmoid for binary data, identity for standardised real data)."""
+    n = len(X)
+    Kc = p.U.shape[1]
+    U, W = p.U, p.W
+    A = hidden_input(X, p)
+    codes = codes.copy()
+    unlabeled = codes < 0
+    if unlabeled.any():
+        L = np.empty((int(unlabeled.sum()), Kc))
+        K.class_logits(np.ascontiguousarray(A[unlabeled]), U, p.d, L)
+        P = np.empty_like(L)
+        K.softmax_rows(L, P)
+        drawn = np.empty(len(P), dtype=np.int64)
+        K.sample_classes(P, rng.random(len(P)), drawn, np.empty_like(P))
+        codes[unlabeled] = drawn
+    Y = np.zeros((n, Kc))
+    Y[np.arange(n), codes] = 1.0
+    h_pos = np.empty_like(A)
+    h = np.empty_like(A)
+    K.hidden_given_class(A, U, codes, rng.random(A.shape), h_pos, h)
+    neg_codes = np.empty(n, dtype=np.int64)
+    Y_neg = np.empty_like(Y)
+    for _ in range(cd_steps):
+        class_logit = h @ U + p.d
+        P = np.empty_like(class_logit)
+        K.softmax_rows(class_logit, P)
+        K.sample_classes(P, rng.random(n), neg_codes, Y_neg)
+        X_neg = visible(h @ W + p.b)
+        A_neg = hidden_input(X_neg, p)
+        h_prob = np.empty_like(A_neg)
+        K.hidden_given_class(A_neg, U, neg_codes, rng.random(A_neg.shape), h_prob, h)
+    grads.W += weight * (h_pos.T @ X - h_prob.T @ X_neg)
+    grads.b += weight * (X.sum(0) - X_neg.sum(0))
+    grads.c += weight * (h_pos.sum(0) - h_prob.sum(0))
+    grads.U += weight * (h_pos.T @ Y - h_prob.T @ Y_neg)
+    grads.d += weight * (Y.sum(0) - Y_neg.sum(0))
+
+
+def zero_like(p):
+    return ClassRBMParams(*[np.zeros(a.shape) for a in p.arrays()])
+
+
+def sgd_step(p, velocity, grads, n_rows, learning_rate, momentum, weight_decay):
+    """Momentum ascent on the mean gradient over ``n_rows``; L2 on the weights."""
+    for name in ("W", "U", "b", "c", "d"):
+        param, vel, grad = getattr(p, name), getattr(velocity, name), getattr(grads, name)
+        step = grad / n_rows
+        if name in ("W", "U") and weight_decay:
+            step -= weight_decay * param
+        vel *= momentum
+        vel += learning_rate * step
+        param += vel
+
+
+def gibbs_samples(p, n_samples, codes, n_steps, rng, visible, sample_visible):
+    """Visible means after ``n_steps`` Gibbs sweeps from random inputs, with the
+    class clamped to ``codes`` (or free where ``codes`` is -1)."""
+    V = p.W.shape[1]
+    Kc = p.U.shape[1]
+    U, W = p.U, p.W
+    X = sample_visible(np.zeros((n_samples, V)) + p.b, rng)
+    clamped = codes >= 0
+    current = np.where(clamped, codes, rng.integers(0, Kc, n_samples))
+    h = np.empty((n_samples, W.shape[0]))
+    h_prob = np.empty_like(h)
+    mean = X
+    for _ in range(n_steps):
+        A = hidden_input(X, p)
+        K.hidden_given_class(A, U, current, rng.random(A.shape), h_prob, h)
+        if not clamped.all():
+            class_logit = h @ U + p.d
+            P = np.empty_like(class_logit)
+            K.softmax_rows(class_logit, P)
+            drawn = np.empty(n_samples, dtype=np.int64)
+            K.sample_classes(P, rng.random(n_samples), drawn, np.empty_like(P))
+            current = np.where(clamped, codes, drawn)
+        mean = visible(h @ W + p.b)
+        X = sample_visible(mean, rng)
+    return mean

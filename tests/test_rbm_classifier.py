@@ -1,0 +1,144 @@
+"""RBMClassifier: exact probabilities, exact discriminative gradient, sampling."""
+
+import itertools
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from dbn import RBMClassifier
+from dbn import _class_rbm as model
+
+V, H, NC = 4, 3, 3
+
+
+def _random_params(seed, scale=1.5):
+    rng = np.random.default_rng(seed)
+    return model.ClassRBMParams(
+        W=scale * rng.standard_normal((H, V)), U=scale * rng.standard_normal((H, NC)),
+        b=rng.standard_normal(V), c=rng.standard_normal(H), d=rng.standard_normal(NC))
+
+
+def _brute_force_proba(X, p):
+    """p(y | x) by summing exp(-E(x, y, h)) over all 2^H hidden states."""
+    states = np.array(list(itertools.product([0.0, 1.0], repeat=H)))
+    out = np.empty((len(X), NC))
+    for r, x in enumerate(X):
+        for k in range(NC):
+            energies = -(states @ (p.W @ x) + states @ p.c + p.d[k] + states @ p.U[:, k]
+                         + p.b @ x)
+            out[r, k] = np.exp(-energies).sum()
+    return out / out.sum(1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    rng = np.random.default_rng(0)
+    X = (rng.random((40, V)) > 0.5).astype(float)
+    y = rng.integers(0, NC, 40)
+    return X, y
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_predict_proba_equals_enumeration_over_hidden_states(tiny, seed):
+    X, y = tiny
+    clf = RBMClassifier(H, n_iter=1, visible_units="bernoulli", random_state=0).fit(X, y)
+    p = _random_params(seed)
+    clf.components_, clf.class_components_ = p.W, p.U
+    clf.intercept_visible_, clf.intercept_hidden_, clf.intercept_class_ = p.b, p.c, p.d
+    np.testing.assert_allclose(clf.predict_proba(X), _brute_force_proba(X, p), rtol=1e-10)
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X),
+                               rtol=1e-10)
+    assert np.array_equal(clf.predict(X), clf.classes_[_brute_force_proba(X, p).argmax(1)])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_discriminative_gradient_equals_finite_differences(tiny, seed):
+    X, y = tiny
+    X = X + np.random.default_rng(seed).normal(scale=0.3, size=X.shape)  # real values too
+    p = _random_params(seed)
+
+    def objective(params):
+        return model.discriminative_gradient(X, y, params, model.zero_like(params))
+
+    grads = model.zero_like(p)
+    value = model.discriminative_gradient(X, y, p, grads)
+    logp = np.log(_brute_force_proba(X, p))[np.arange(len(y)), y].sum()
+    assert value == pytest.approx(logp, rel=1e-10)
+    eps = 1e-6
+    for name in ("W", "U", "c", "d"):
+        param, grad = getattr(p, name), getattr(grads, name)
+        numeric = np.empty_like(param)
+        for index in np.ndindex(param.shape):
+            saved = param[index]
+            param[index] = saved + eps
+            up = objective(p)
+            param[index] = saved - eps
+            down = objective(p)
+            param[index] = saved
+            numeric[index] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-7, err_msg=name)
+    # the visible biases cancel from p(y | x)
+    assert not grads.b.any()
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16, y, test_size=0.3, random_state=0)
+
+
+@pytest.mark.parametrize("objective", ["discriminative", "generative", "hybrid"])
+def test_every_objective_learns_digits(digits, objective, learning_seed, learning_check):
+    Xtr, Xte, ytr, yte = digits
+    clf = RBMClassifier(objective=objective, random_state=learning_seed).fit(Xtr, ytr)
+    learning_check(f"{objective} digits test accuracy", clf.score(Xte, yte), above=0.93)
+    assert len(clf.history_["log_conditional"]) == clf.n_iter_
+
+
+def test_class_conditional_samples_look_like_their_class(digits, learning_seed,
+                                                         learning_check):
+    Xtr, Xte, ytr, yte = digits
+    clf = RBMClassifier(objective="generative", random_state=learning_seed).fit(Xtr, ytr)
+    judge = LogisticRegression(max_iter=2000).fit(Xtr, ytr)
+    wanted = np.repeat(np.arange(10), 10)
+    samples = clf.sample(100, y=wanted, n_steps=200, random_state=learning_seed)
+    assert samples.shape == (100, 64) and samples.min() >= 0 and samples.max() <= 1
+    learning_check("digits samples recognised as their class",
+                   np.mean(judge.predict(samples) == wanted), above=0.6)
+
+
+def test_unlabeled_rows_train_the_generative_term(digits):
+    Xtr, Xte, ytr, yte = digits
+    y = ytr.copy()
+    y[100:] = -1
+    clf = RBMClassifier(unlabeled=-1, n_iter=5, random_state=0).fit(Xtr, y)
+    assert clf.classes_.tolist() == list(range(10))
+    only_labeled = RBMClassifier(n_iter=5, random_state=0).fit(Xtr[:100], ytr[:100])
+    # the unlabeled rows changed the model (they are not silently dropped)
+    assert not np.allclose(clf.components_, only_labeled.components_)
+
+
+def test_gaussian_visible_units_standardise_and_sample_in_data_units(digits):
+    Xtr, Xte, ytr, yte = digits
+    clf = RBMClassifier(n_iter=10, random_state=0).fit(Xtr * 16, ytr)
+    assert clf.visible_units_ == "gaussian" and clf.mean_ is not None
+    assert clf.score(Xte * 16, yte) > 0.9
+    samples = clf.sample(5, y=3, n_steps=20, random_state=0)
+    assert samples.shape == (5, 64) and samples.mean() > 1.0  # pixels 0-16, not z-scores
+
+
+def test_sample_labels_are_checked(digits):
+    Xtr, _, ytr, _ = digits
+    clf = RBMClassifier(16, n_iter=1, random_state=0).fit(Xtr, ytr)
+    with pytest.raises(ValueError, match="not among classes_"):
+        clf.sample(2, y=11)
+    with pytest.raises(ValueError, match="one label or 3 labels"):
+        clf.sample(3, y=[1, 2])
+    with pytest.raises(ValueError, match="n_steps"):
+        clf.sample(3, n_steps=0)
+    a = clf.sample(4, y=[1, 2, 3, 4], n_steps=3, random_state=7)
+    np.testing.assert_array_equal(a, clf.sample(4, y=[1, 2, 3, 4], n_steps=3,
+                                                random_state=7))
