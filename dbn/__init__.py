@@ -7,6 +7,7 @@ and are cached on disk.
 from ._autoencoder import DBNAutoencoder
 from ._classifier import DBNClassifier
 from ._dbn import DBN
+from ._generative_dbn import GenerativeDBNClassifier
 from ._persistence import load, save
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
@@ -18,6 +19,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BernoulliRBM",
     "GaussianRBM",
+    "GenerativeDBNClassifier",
     "RBMClassifier",
     "DBN",
     "DBNAutoencoder",

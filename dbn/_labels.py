@@ -1,5 +1,7 @@
 """Class labels of the classifiers: validation, the unlabeled marker, codes."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array, column_or_1d
@@ -70,3 +72,24 @@ def _equals(y, value):
         return np.asarray(y == value, dtype=bool).reshape(len(y))
     except (TypeError, ValueError):
         return np.array([v == value for v in y], dtype=bool)
+
+
+def sample_label_codes(classes, n_samples, y, n_steps):
+    """Codes of the requested labels (-1 for free ones), after checking the
+    arguments of a ``sample`` call."""
+    for value, label in ((n_samples, "n_samples"), (n_steps, "n_steps")):
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{label} must be an integer >= 1; got {value!r}.")
+    if y is None:
+        return np.full(n_samples, -1, dtype=np.int64)
+    labels = np.asarray(y)
+    if labels.ndim == 0:
+        labels = np.repeat(labels, n_samples)
+    if labels.shape != (n_samples,):
+        raise ValueError(f"y must be one label or {n_samples} labels; got shape "
+                         f"{labels.shape}.")
+    unknown = ~np.isin(labels, classes)
+    if unknown.any():
+        raise ValueError(f"y holds {labels[unknown][0]!r}, which is not among classes_ "
+                         f"{classes.tolist()}.")
+    return np.searchsorted(classes, labels).astype(np.int64)

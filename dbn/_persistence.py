@@ -29,6 +29,7 @@ from sklearn.frozen import FrozenEstimator
 from ._autoencoder import DBNAutoencoder
 from ._classifier import DBNClassifier
 from ._dbn import DBN
+from ._generative_dbn import GenerativeDBNClassifier
 from ._net import _BaseDBNNet
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
@@ -46,7 +47,7 @@ _MAX_MANIFEST_BYTES = 64 * 2**20
 _ESTIMATORS = {
     cls.__name__: cls
     for cls in (BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor,
-                DBNAutoencoder, RBMClassifier, FrozenEstimator)
+                DBNAutoencoder, RBMClassifier, GenerativeDBNClassifier, FrozenEstimator)
 }
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -158,8 +159,8 @@ def save(estimator, path):
 
     Parameters
     ----------
-    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor, DBNAutoencoder
-        or RBMClassifier
+    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor, DBNAutoencoder,
+        RBMClassifier or GenerativeDBNClassifier
         The estimator to save.
     path : str, path-like or writable binary file object
         Where to write. An existing file is replaced only once the new one is
@@ -313,7 +314,8 @@ def _inconsistency(est):
     if isinstance(est, FrozenEstimator):
         return None
     fitted = "rbms_" if isinstance(est, DBN) else (
-        "coefs_" if isinstance(est, _BaseDBNNet) else "components_")
+        "coefs_" if isinstance(est, _BaseDBNNet) else
+        "top_" if isinstance(est, GenerativeDBNClassifier) else "components_")
     if fitted not in vars(est):
         return None  # unfitted: parameters are validated by fit, as always
     try:
@@ -325,6 +327,8 @@ def _inconsistency(est):
         return "has no valid n_features_in_"
     if isinstance(est, RBMClassifier):
         return _classification_rbm_inconsistency(est, n_in)
+    if isinstance(est, GenerativeDBNClassifier):
+        return _generative_dbn_inconsistency(est, n_in)
     if isinstance(est, DBN):
         rbms = est.rbms_
         if not isinstance(rbms, list) or not rbms or not all(
@@ -395,6 +399,33 @@ def _classification_rbm_inconsistency(est, n_in):
     return _bad_array(est, shapes)
 
 
+def _generative_dbn_inconsistency(est, n_in):
+    top = vars(est).get("top_")
+    if not isinstance(top, RBMClassifier) or "components_" not in vars(top):
+        return "top_ is not a fitted RBMClassifier"
+    problem = _inconsistency(top)
+    if problem:
+        return f"top_ {problem}"
+    widths = [n_in] + [W.shape[1] if isinstance(W, np.ndarray) and W.ndim == 2 else -1
+                       for W in vars(est).get("recognition_coefs_", [])]
+    lists = [vars(est).get(name) for name in ("recognition_coefs_", "recognition_intercepts_",
+                                               "generative_coefs_", "generative_intercepts_")]
+    if not all(isinstance(x, list) and len(x) == len(widths) - 1 >= 1 for x in lists):
+        return "the recognition and generative layers are not lists of equal length"
+    if widths[-1] != top.n_features_in_ or len(top.classes_) != len(est.classes_):
+        return "the top RBM does not fit the layers below or the classes"
+    for i in range(len(widths) - 1):
+        a, b = widths[i], widths[i + 1]
+        problem = _bad_array(None, [
+            (f"recognition_coefs_[{i}]", (a, b), lists[0][i]),
+            (f"recognition_intercepts_[{i}]", (b,), lists[1][i]),
+            (f"generative_coefs_[{i}]", (b, a), lists[2][i]),
+            (f"generative_intercepts_[{i}]", (a,), lists[3][i])])
+        if problem:
+            return problem
+    return None
+
+
 def _bad_array(est, expected):
     for entry in expected:
         name, shape = entry[0], entry[1]
@@ -419,8 +450,8 @@ def load(path):
 
     Returns
     -------
-    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor, DBNAutoencoder
-        or RBMClassifier
+    estimator : BernoulliRBM, GaussianRBM, DBN, DBNClassifier, DBNRegressor, DBNAutoencoder,
+        RBMClassifier or GenerativeDBNClassifier
         Equal to the saved one: same parameters, same fitted attributes, same
         predictions.
 

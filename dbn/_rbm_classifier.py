@@ -19,7 +19,7 @@ from ._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
-from ._labels import encode_labels
+from ._labels import encode_labels, sample_label_codes
 from ._pretraining import resolve_visible_units
 from ._random import make_generator
 from ._units import BERNOULLI, units
@@ -372,23 +372,7 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
             The visible means after the last sweep, in the data's units.
         """
         check_is_fitted(self)
-        for value, label, minimum in ((n_samples, "n_samples", 1), (n_steps, "n_steps", 1)):
-            if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-                raise ValueError(f"{label} must be an integer >= {minimum}; got {value!r}.")
-        if y is None:
-            codes = np.full(n_samples, -1, dtype=np.int64)
-        else:
-            labels = np.asarray(y)
-            if labels.ndim == 0:
-                labels = np.repeat(labels, n_samples)
-            if labels.shape != (n_samples,):
-                raise ValueError(f"y must be one label or {n_samples} labels; got shape "
-                                 f"{labels.shape}.")
-            unknown = ~np.isin(labels, self.classes_)
-            if unknown.any():
-                raise ValueError(f"y holds {labels[unknown][0]!r}, which is not among "
-                                 f"classes_ {self.classes_.tolist()}.")
-            codes = np.searchsorted(self.classes_, labels).astype(np.int64)
+        codes = sample_label_codes(self.classes_, n_samples, y, n_steps)
         rng = make_generator(random_state)
         X = model.gibbs_samples(self._params(), n_samples, codes, n_steps, rng,
                                 _MEAN[self.visible_units_], _SAMPLE[self.visible_units_])

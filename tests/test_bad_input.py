@@ -23,6 +23,7 @@ from dbn import (
     DBNClassifier,
     DBNRegressor,
     GaussianRBM,
+    GenerativeDBNClassifier,
     RBMClassifier,
 )
 
@@ -48,8 +49,11 @@ FACTORIES = {
                                                      "random_state": 0, **kw}),
     "RBMClassifier": lambda **kw: RBMClassifier(**{"n_components": 3, "n_iter": 1,
                                                    "random_state": 0, **kw}),
+    "GenerativeDBNClassifier": lambda **kw: GenerativeDBNClassifier(
+        **{"hidden_layer_sizes": (3,), "top_components": 4, "pretrain_epochs": 1,
+           "updown_epochs": 1, "random_state": 0, **kw}),
 }
-SUPERVISED = {"DBNClassifier", "DBNRegressor", "RBMClassifier"}
+SUPERVISED = {"DBNClassifier", "DBNRegressor", "RBMClassifier", "GenerativeDBNClassifier"}
 RBM_METHODS = ["transform", "score_samples", "free_energy", "gibbs", "reconstruct",
                "log_likelihood", "partial_fit"]
 METHODS = {
@@ -60,6 +64,7 @@ METHODS = {
     "DBNRegressor": ["predict", "score"],
     "DBNAutoencoder": ["transform", "score"],
     "RBMClassifier": ["predict", "predict_proba", "predict_log_proba", "score"],
+    "GenerativeDBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score"],
 }
 METHOD_CASES = [(name, m) for name, methods in METHODS.items() for m in methods]
 
@@ -152,6 +157,8 @@ UNFITTED = {
     "DBNRegressor": ["predict", "score", "to_mlp"],
     "DBNAutoencoder": ["transform", "inverse_transform", "score"],
     "RBMClassifier": ["predict", "predict_proba", "predict_log_proba", "score", "sample"],
+    "GenerativeDBNClassifier": ["predict", "predict_proba", "predict_log_proba", "score",
+                                "sample"],
 }
 
 
@@ -200,6 +207,8 @@ LABEL_CASES = [
     ("one class", "RBMClassifier", np.zeros(30), "at least 2 classes"),
     ("continuous", "RBMClassifier", np.linspace(0, 1, 30), "continuous"),
     ("None", "RBMClassifier", None, "requires y"),
+    ("one class", "GenerativeDBNClassifier", np.zeros(30), "at least 2 classes"),
+    ("length mismatch", "GenerativeDBNClassifier", LABELS[:10], "inconsistent numbers"),
 ]
 
 
@@ -262,6 +271,12 @@ PARAM_CASES = {
         dict(n_components=0), dict(objective="joint"), dict(generative_weight=-1.0),
         dict(unlabeled_weight=-0.1), dict(learning_rate=0.0), dict(batch_size=0),
         dict(n_iter=0), dict(cd_steps=0), dict(momentum=1.0), dict(visible_units="binary"),
+    ],
+    "GenerativeDBNClassifier": [
+        dict(hidden_layer_sizes=()), dict(top_components=0), dict(pretrain_epochs=0),
+        dict(updown_epochs=-1), dict(top_cd_steps=0), dict(top_cd_steps=(3, 0)),
+        dict(top_cd_steps=()), dict(updown_learning_rate=0.0), dict(updown_momentum=1.0),
+        dict(batch_size=0), dict(visible_units="binary"),
     ],
 }
 

@@ -13,6 +13,7 @@ from dbn import (
     DBNClassifier,
     DBNRegressor,
     GaussianRBM,
+    GenerativeDBNClassifier,
     RBMClassifier,
 )
 from dbn.exceptions import DataRangeWarning
@@ -39,6 +40,7 @@ ESTIMATORS = [
                    pretrain_epochs=0, max_iter=30),
     RBMClassifier(n_components=16),
     RBMClassifier(n_components=16, objective="generative", cd_steps=2),
+    GenerativeDBNClassifier((32,), top_components=64, pretrain_epochs=10, updown_epochs=10),
 ]
 
 

@@ -22,6 +22,7 @@ from dbn import (
     DBNClassifier,
     DBNRegressor,
     GaussianRBM,
+    GenerativeDBNClassifier,
     ModelFileError,
     RBMClassifier,
 )
@@ -41,6 +42,8 @@ ESTIMATORS = [
     DBNRegressor((8,), pretrain_epochs=1, max_iter=3, random_state=0),
     DBNAutoencoder((8, 3), pretrain_epochs=1, max_iter=3, random_state=0),
     RBMClassifier(8, n_iter=2, random_state=0),
+    GenerativeDBNClassifier((8, 4), top_components=8, pretrain_epochs=1, updown_epochs=2,
+                            random_state=0),
 ]
 
 
@@ -389,6 +392,12 @@ def test_load_checks_every_estimator_kind(est, small_digits):
     target = broken.rbms_[0] if isinstance(broken, DBN) else broken
     if hasattr(target, "coefs_"):
         target.coefs_[0] = target.coefs_[0][:, :-1]
+    elif isinstance(target, GenerativeDBNClassifier):
+        target.generative_coefs_[0] = target.generative_coefs_[0][:-1]
+        assert dbn._persistence._inconsistency(broken) is not None
+        target = dbn.load(io.BytesIO(buffer.getvalue()))
+        broken = target
+        target.top_.components_ = target.top_.components_[:, :-1]
     else:
         target.components_ = target.components_[:-1]
     assert dbn._persistence._inconsistency(broken) is not None

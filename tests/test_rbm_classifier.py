@@ -1,5 +1,7 @@
-"""RBMClassifier: exact probabilities, exact discriminative gradient, sampling."""
+"""RBMClassifier (exact probabilities and discriminative gradient, sampling) and
+GenerativeDBNClassifier (up-down fine-tuning, dreams)."""
 
+import functools
 import itertools
 
 import numpy as np
@@ -8,7 +10,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from dbn import RBMClassifier
+from dbn import GenerativeDBNClassifier, RBMClassifier
 from dbn import _class_rbm as model
 
 V, H, NC = 4, 3, 3
@@ -142,3 +144,67 @@ def test_sample_labels_are_checked(digits):
     a = clf.sample(4, y=[1, 2, 3, 4], n_steps=3, random_state=7)
     np.testing.assert_array_equal(a, clf.sample(4, y=[1, 2, 3, 4], n_steps=3,
                                                 random_state=7))
+
+
+# ------------------------------------------------- GenerativeDBNClassifier
+
+
+def _stack_features(clf, X):
+    for rbm in clf.rbms_:
+        X = rbm.transform(X)
+    return X
+
+
+def test_without_updown_the_stack_classifies_by_the_top_free_energy(digits):
+    Xtr, Xte, ytr, _ = digits
+    clf = GenerativeDBNClassifier((32, 16), top_components=24, pretrain_epochs=3,
+                                  updown_epochs=0, random_state=0).fit(Xtr, ytr)
+    # untied weights start as (and without up-down stay) the RBMs'
+    for rbm, R, G in zip(clf.rbms_, clf.recognition_coefs_, clf.generative_coefs_,
+                         strict=True):
+        np.testing.assert_array_equal(R, rbm.components_.T)
+        np.testing.assert_array_equal(G, rbm.components_)
+    features = _stack_features(clf, Xte)
+    np.testing.assert_allclose(clf.predict_proba(Xte), clf.top_.predict_proba(features),
+                               rtol=1e-9)
+    assert clf.n_iter_ == 0 and clf.history_["log_conditional"] == []
+
+
+@functools.cache
+def _digits_dbn(seed, updown_epochs):
+    Xtr, _, ytr, _ = train_test_split(*load_digits(return_X_y=True), test_size=0.3,
+                                      random_state=0)
+    return GenerativeDBNClassifier((256, 256), top_components=512, updown_epochs=updown_epochs,
+                                   random_state=seed).fit(Xtr / 16, ytr)
+
+
+def test_updown_improves_on_the_greedy_stack(digits, learning_seed, learning_check):
+    _, Xte, _, yte = digits
+    greedy = _digits_dbn(learning_seed, 0)
+    updown = _digits_dbn(learning_seed, 10)
+    gain = updown.score(Xte, yte) - greedy.score(Xte, yte)
+    learning_check("digits accuracy gain of up-down over the greedy stack", gain, above=0.0)
+    learning_check("digits accuracy after up-down", updown.score(Xte, yte), above=0.93)
+    history = updown.history_["log_conditional"]
+    assert history[-1] > history[0]
+
+
+def test_dreams_of_a_class_look_like_it(digits, learning_seed, learning_check):
+    Xtr, _, ytr, _ = digits
+    clf = _digits_dbn(learning_seed, 10)
+    judge = LogisticRegression(max_iter=2000).fit(Xtr, ytr)
+    wanted = np.repeat(np.arange(10), 10)
+    dreams = clf.sample(100, y=wanted, n_steps=200, random_state=learning_seed)
+    assert dreams.shape == (100, 64) and 0 <= dreams.min() and dreams.max() <= 1
+    learning_check("digits dreams recognised as their class",
+                   np.mean(judge.predict(dreams) == wanted), above=0.6)
+
+
+def test_real_valued_input_is_standardised_and_dreamt_in_its_units(digits):
+    Xtr, Xte, ytr, yte = digits
+    clf = GenerativeDBNClassifier((64,), top_components=128, pretrain_epochs=5,
+                                  updown_epochs=3, random_state=0).fit(Xtr * 16, ytr)
+    assert clf.visible_units_ == "gaussian"
+    assert clf.score(Xte * 16, yte) > 0.8
+    dreams = clf.sample(4, y=0, n_steps=10, random_state=0)
+    assert dreams.mean() > 1.0  # pixels 0-16, not z-scores

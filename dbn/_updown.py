@@ -1,0 +1,164 @@
+"""Up-down fine-tuning of a generative DBN (Hinton, Osindero & Teh, 2006).
+
+The net: binary layers ``x -> h_1 -> ... -> pen`` with untied recognition
+(upward) and generative (downward) weights, and a top-level RBM over ``pen``
+and the one-hot label (a classification RBM, ``_class_rbm``). One step of
+the contrastive wake-sleep algorithm on a minibatch:
+
+1. wake: sample the layers bottom-up with the recognition weights;
+2. top: CD-k in the top RBM from the wake ``pen`` state and the true label;
+3. sleep: from the end of the top chain, sample top-down with the
+   generative weights;
+4. update the generative weights to reconstruct each wake layer from the
+   one above, the top RBM by its CD statistics, and the recognition weights
+   to recover each sleep layer from the one below.
+
+Pure functions over float64 arrays held in an :class:`UpDownParams`; the
+products go to BLAS. Nothing here knows an estimator. The input layer is
+binary, or Gaussian with unit variance on standardised data (its generative
+prediction is then the linear mean, the squared-error gradient).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, softmax
+
+from . import _class_rbm as top_model
+
+
+@dataclass
+class UpDownParams:
+    """Per lower layer l (input of width n_l, output n_{l+1}): recognition
+    ``R[l]`` (n_l, n_{l+1}) and ``r[l]``; generative ``G[l]`` (n_{l+1}, n_l) and
+    ``g[l]``; and the top RBM's parameters."""
+
+    R: list
+    r: list
+    G: list
+    g: list
+    top: top_model.ClassRBMParams
+    #: Gaussian input units (standardised data): the bottom generative layer
+    #: predicts means linearly, and the sleep phase keeps those means.
+    gaussian_input: bool = False
+
+    def input_mean(self, pre):
+        return pre if self.gaussian_input else expit(pre)
+
+
+def from_rbms(rbms, top, gaussian_input=False):
+    """Untie a greedily trained stack: both directions start from its RBMs
+    (in the standardised units of a Gaussian bottom RBM)."""
+    return UpDownParams(
+        R=[rbm.components_.T.astype(np.float64) for rbm in rbms],
+        r=[rbm.intercept_hidden_.astype(np.float64) for rbm in rbms],
+        G=[rbm.components_.astype(np.float64) for rbm in rbms],
+        g=[rbm.intercept_visible_.astype(np.float64) for rbm in rbms],
+        top=top,
+        gaussian_input=gaussian_input,
+    )
+
+
+def _bernoulli(p, rng):
+    return (rng.random(p.shape) < p).astype(np.float64)
+
+
+def up_pass(X, p):
+    """Recognition probabilities of the ``pen`` layer (deterministic, for inference)."""
+    A = np.asarray(X, dtype=np.float64)
+    for R, r in zip(p.R, p.r, strict=True):
+        A = expit(A @ R + r)
+    return A
+
+
+def down_pass(pen, p, rng):
+    """Generative probabilities of the input given ``pen`` states, sampling the
+    layers in between (the directed part of a DBN)."""
+    A = pen
+    for layer in range(len(p.G) - 1, -1, -1):
+        pre = A @ p.G[layer] + p.g[layer]
+        A = p.input_mean(pre) if layer == 0 else _bernoulli(expit(pre), rng)
+    return A
+
+
+def top_gibbs(pen, codes, top, n_steps, rng):
+    """``n_steps`` sweeps of the top RBM from ``pen`` with the label clamped to
+    ``codes`` (-1: free); returns the final pen probabilities and states."""
+    n = len(pen)
+    Kc = top.U.shape[1]
+    clamped = codes >= 0
+    current = np.where(clamped, codes, rng.integers(0, Kc, n))
+    pen_prob = pen
+    for _ in range(n_steps):
+        hidden = expit(pen @ top.W.T + top.c + top.U[:, current].T)
+        h = _bernoulli(hidden, rng)
+        if not clamped.all():
+            P = softmax(h @ top.U + top.d, axis=1)
+            drawn = (rng.random((n, 1)) > np.cumsum(P, axis=1)).sum(1)
+            current = np.where(clamped, codes, np.minimum(drawn, Kc - 1))
+        pen_prob = expit(h @ top.W + top.b)
+        pen = _bernoulli(pen_prob, rng)
+    return pen_prob, pen
+
+
+def updown_step(X, codes, p, velocity, rng, cd_steps, learning_rate, momentum,
+                weight_decay):
+    """One contrastive wake-sleep update from the minibatch ``(X, codes)``."""
+    n = len(X)
+    top = p.top
+    Kc = top.U.shape[1]
+    # 1. wake
+    wake = [X]
+    for R, r in zip(p.R, p.r, strict=True):
+        wake.append(_bernoulli(expit(wake[-1] @ R + r), rng))
+    pen = wake[-1]
+    Y = np.zeros((n, Kc))
+    Y[np.arange(n), codes] = 1.0
+    # 2. top: CD-k from the wake state with the true label
+    pos_hidden = expit(pen @ top.W.T + top.c + Y @ top.U.T)
+    h = _bernoulli(pos_hidden, rng)
+    for _ in range(cd_steps):
+        P = softmax(h @ top.U + top.d, axis=1)
+        drawn = np.minimum((rng.random((n, 1)) > np.cumsum(P, axis=1)).sum(1), Kc - 1)
+        Y_neg = np.zeros_like(Y)
+        Y_neg[np.arange(n), drawn] = 1.0
+        pen_neg_prob = expit(h @ top.W + top.b)
+        pen_neg = _bernoulli(pen_neg_prob, rng)
+        neg_hidden = expit(pen_neg @ top.W.T + top.c + Y_neg @ top.U.T)
+        h = _bernoulli(neg_hidden, rng)
+    # 3. sleep, from the end of the top chain
+    sleep = [pen_neg]
+    for layer in range(len(p.G) - 1, -1, -1):
+        pre = sleep[-1] @ p.G[layer] + p.g[layer]
+        sleep.append(p.input_mean(pre) if layer == 0 else _bernoulli(expit(pre), rng))
+    sleep.reverse()  # sleep[l] is layer l's state, as wake[l]
+    # 4. updates (mean over the batch), momentum on every parameter
+    grads = {}
+    for layer in range(len(p.G)):
+        above, below = wake[layer + 1], wake[layer]
+        pre = above @ p.G[layer] + p.g[layer]
+        error = below - (p.input_mean(pre) if layer == 0 else expit(pre))
+        grads[("G", layer)] = above.T @ error / n - weight_decay * p.G[layer]
+        grads[("g", layer)] = error.mean(0)
+        s_above, s_below = sleep[layer + 1], sleep[layer]
+        error = s_above - expit(s_below @ p.R[layer] + p.r[layer])
+        grads[("R", layer)] = s_below.T @ error / n - weight_decay * p.R[layer]
+        grads[("r", layer)] = error.mean(0)
+    grads[("W", 0)] = (pos_hidden.T @ pen - neg_hidden.T @ pen_neg) / n - weight_decay * top.W
+    grads[("U", 0)] = (pos_hidden.T @ Y - neg_hidden.T @ Y_neg) / n - weight_decay * top.U
+    grads[("b", 0)] = (pen - pen_neg).mean(0)
+    grads[("c", 0)] = (pos_hidden - neg_hidden).mean(0)
+    grads[("d", 0)] = (Y - Y_neg).mean(0)
+    for key, grad in grads.items():
+        param = _parameter(p, key)
+        step = velocity.setdefault(key, np.zeros_like(param))
+        step *= momentum
+        step += learning_rate * grad
+        param += step
+
+
+def _parameter(p, key):
+    name, layer = key
+    if name in ("R", "r", "G", "g"):
+        return getattr(p, name)[layer]
+    return getattr(p.top, name)
