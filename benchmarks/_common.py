@@ -138,7 +138,7 @@ def save(name, text, data):
     print(f"\nsaved {_shown(RESULTS_DIR / name)}.md and .json")
 
 
-def save_plot(name, draw):
+def save_plot(name, draw, figsize=(6.4, 4.4)):
     """Save ``results/<name>.png`` drawn by ``draw(figure)`` (needs matplotlib:
     ``pip install ".[plot]"``); returns the file name, or None without it."""
     try:
@@ -147,7 +147,7 @@ def save_plot(name, draw):
         print(f"matplotlib is not installed: no {name}.png (pip install matplotlib)")
         return None
     RESULTS_DIR.mkdir(exist_ok=True)
-    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    fig = Figure(figsize=figsize, layout="constrained")
     # Room at the bottom for the stamp, which the layout does not see.
     fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))
     draw(fig)

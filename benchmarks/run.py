@@ -51,6 +51,9 @@ EXPERIMENTS = {
     "autoencoder": ("bench_autoencoder.py", ["--seeds", "2", "--epochs", "20"],
                     ["--quick", "--seeds", "1"],
                     "784-1000-500-250-30 (and -2) autoencoder against PCA, random init"),
+    "generative": ("bench_generative.py", ["--seeds", "2", "--fashion-seeds", "1"],
+                   ["--quick", "--seeds", "1", "--fashion-seeds", "1"],
+                   "up-down DBN and classification RBMs, class-conditional samples"),
     "units": ("bench_units.py", [], None, "Gaussian units and DBNRegressor"),
     "ais": ("bench_ais.py", [], None, "AIS against exact log Z"),
 }
