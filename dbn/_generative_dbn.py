@@ -5,7 +5,7 @@ import time
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -24,11 +24,11 @@ from ._pretraining import (
     resolve_visible_units,
 )
 from ._random import make_generator
-from ._rbm_classifier import RBMClassifier
+from ._rbm_classifier import RBMClassifier, _LogitsClassifierMixin
 from .exceptions import DivergenceError
 
 
-class GenerativeDBNClassifier(ClassifierMixin, BaseEstimator):
+class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """Generative Deep Belief Net classifier with up-down fine-tuning.
 
     The model of Hinton, Osindero & Teh (2006): a stack of binary layers
@@ -324,46 +324,6 @@ class GenerativeDBNClassifier(ClassifierMixin, BaseEstimator):
         source = self.rbms_[0]._standardized(validate_rows(self, X, reset=False))
         params = self._params()
         return top_model.logits(self._up(source, params), params.top)
-
-    def predict_proba(self, X):
-        """``p(y | x)`` from the top RBM's free energies after an up-pass.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        return softmax(self._logits(X), axis=1)
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, from the logits.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        return log_softmax(self._logits(X), axis=1)
-
-    def predict(self, X):
-        """The label of lowest free energy at the top, for each row.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        logits = self._logits(X)
-        return self.classes_[logits.argmax(1)]
 
     def sample(self, n_samples, y=None, n_steps=1000, random_state=None):
         """Inputs "dreamt" by the model, with the label clamped to ``y``.

@@ -39,7 +39,54 @@ def _sample_gaussian(mean, rng):
 _SAMPLE = {"bernoulli": _sample_bernoulli, "gaussian": _sample_gaussian}
 
 
-class RBMClassifier(ClassifierMixin, BaseEstimator):
+class _LogitsClassifierMixin:
+    """``predict_proba``, ``predict_log_proba`` and ``predict`` of a classifier
+    whose ``_logits(X)`` are exact log-probabilities up to a per-row constant
+    (minus the free energy of each label)."""
+
+    def predict_proba(self, X):
+        """Exact class probabilities ``p(y | x)`` (a softmax over minus the free
+        energy of each label).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return softmax(self._logits(X), axis=1)
+
+    def predict_log_proba(self, X):
+        """``log p(y | x)``, finite where a probability underflows.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return log_softmax(self._logits(X), axis=1)
+
+    def predict(self, X):
+        """The most probable class of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        logits = self._logits(X)
+        return self.classes_[logits.argmax(1)]
+
+
+class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """Classification RBM: one RBM over the input and the label (Larochelle & Bengio, 2008).
 
     The model is an RBM whose visible layer holds the input ``x`` and a
@@ -312,46 +359,6 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
             dense = block.toarray() if hasattr(block, "toarray") else block
             out[start:stop] = model.logits(np.asarray(dense, dtype=np.float64), params)
         return out
-
-    def predict_proba(self, X):
-        """Exact class probabilities ``p(y | x)``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        return softmax(self._logits(X), axis=1)
-
-    def predict_log_proba(self, X):
-        """``log p(y | x)``, finite where a probability underflows.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        return log_softmax(self._logits(X), axis=1)
-
-    def predict(self, X):
-        """The most probable class of each row.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        logits = self._logits(X)
-        return self.classes_[logits.argmax(1)]
 
     def sample(self, n_samples, y=None, n_steps=1000, random_state=None):
         """Inputs drawn by Gibbs sampling, with the label clamped to ``y``.
