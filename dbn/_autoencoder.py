@@ -250,16 +250,6 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         return predict_block(block, self.coefs_[first:stop], self.intercepts_[first:stop],
                              acts[:-1], acts[-1], dtype)
 
-    def _encode(self, X):
-        check_is_fitted(self)
-        source = validate_rows(self, X, reset=False)
-        dtype = np.float64 if source.dtype == np.float64 else np.float32
-        half = len(self.coefs_) // 2
-        out = np.empty((source.n_rows, self._n_features_out), dtype=dtype)
-        for start, stop, block in iter_blocks(source):
-            out[start:stop] = self._run(block, 0, half, dtype)
-        return out
-
     def transform(self, X):
         """Codes of ``X``: the output of the code layer.
 
@@ -272,7 +262,14 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
             float64 for float64 input, float32 otherwise.
         """
-        return self._encode(X)
+        check_is_fitted(self)
+        source = validate_rows(self, X, reset=False)
+        dtype = np.float64 if source.dtype == np.float64 else np.float32
+        half = len(self.coefs_) // 2
+        out = np.empty((source.n_rows, self._n_features_out), dtype=dtype)
+        for start, stop, block in iter_blocks(source):
+            out[start:stop] = self._run(block, 0, half, dtype)
+        return out
 
     def inverse_transform(self, X):
         """Reconstructions decoded from codes.

@@ -98,23 +98,14 @@ def generative_gradient(X, codes, p, grads, rng, visible, cd_steps=1, weight=1.0
     if unlabeled.any():
         L = np.empty((int(unlabeled.sum()), Kc))
         K.class_logits(np.ascontiguousarray(A[unlabeled]), U, p.d, L)
-        P = np.empty_like(L)
-        K.softmax_rows(L, P)
-        drawn = np.empty(len(P), dtype=np.int64)
-        K.sample_classes(P, rng.random(len(P)), drawn, np.empty_like(P))
-        codes[unlabeled] = drawn
+        codes[unlabeled] = draw_classes(L, rng)[0]
     Y = np.zeros((n, Kc))
     Y[np.arange(n), codes] = 1.0
     h_pos = np.empty_like(A)
     h = np.empty_like(A)
     K.hidden_given_class(A, U, codes, rng.random(A.shape), h_pos, h)
-    neg_codes = np.empty(n, dtype=np.int64)
-    Y_neg = np.empty_like(Y)
     for _ in range(cd_steps):
-        class_logit = h @ U + p.d
-        P = np.empty_like(class_logit)
-        K.softmax_rows(class_logit, P)
-        K.sample_classes(P, rng.random(n), neg_codes, Y_neg)
+        neg_codes, Y_neg = draw_classes(h @ U + p.d, rng)
         X_neg = visible(h @ W + p.b)
         A_neg = hidden_input(X_neg, p)
         h_prob = np.empty_like(A_neg)
@@ -124,6 +115,16 @@ def generative_gradient(X, codes, p, grads, rng, visible, cd_steps=1, weight=1.0
     grads.c += weight * (h_pos.sum(0) - h_prob.sum(0))
     grads.U += weight * (h_pos.T @ Y - h_prob.T @ Y_neg)
     grads.d += weight * (Y.sum(0) - Y_neg.sum(0))
+
+
+def draw_classes(logits, rng):
+    """A class per row from ``softmax(logits)``: its codes and one-hot rows."""
+    P = np.empty_like(logits)
+    K.softmax_rows(logits, P)
+    codes = np.empty(len(P), dtype=np.int64)
+    one_hot = np.empty_like(P)
+    K.sample_classes(P, rng.random(len(P)), codes, one_hot)
+    return codes, one_hot
 
 
 def zero_like(p):
@@ -158,12 +159,7 @@ def gibbs_samples(p, n_samples, codes, n_steps, rng, visible, sample_visible):
         A = hidden_input(X, p)
         K.hidden_given_class(A, U, current, rng.random(A.shape), h_prob, h)
         if not clamped.all():
-            class_logit = h @ U + p.d
-            P = np.empty_like(class_logit)
-            K.softmax_rows(class_logit, P)
-            drawn = np.empty(n_samples, dtype=np.int64)
-            K.sample_classes(P, rng.random(n_samples), drawn, np.empty_like(P))
-            current = np.where(clamped, codes, drawn)
+            current = np.where(clamped, codes, draw_classes(h @ U + p.d, rng)[0])
         mean = visible(h @ W + p.b)
         X = sample_visible(mean, rng)
     return mean

@@ -22,7 +22,7 @@ prediction is then the linear mean, the squared-error gradient).
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, softmax
+from scipy.special import expit
 
 from . import _class_rbm as top_model
 
@@ -93,9 +93,7 @@ def top_gibbs(pen, codes, top, n_steps, rng):
         hidden = expit(pen @ top.W.T + top.c + top.U[:, current].T)
         h = _bernoulli(hidden, rng)
         if not clamped.all():
-            P = softmax(h @ top.U + top.d, axis=1)
-            drawn = (rng.random((n, 1)) > np.cumsum(P, axis=1)).sum(1)
-            current = np.where(clamped, codes, np.minimum(drawn, Kc - 1))
+            current = np.where(clamped, codes, top_model.draw_classes(h @ top.U + top.d, rng)[0])
         pen_prob = expit(h @ top.W + top.b)
         pen = _bernoulli(pen_prob, rng)
     return pen_prob, pen
@@ -118,10 +116,7 @@ def updown_step(X, codes, p, velocity, rng, cd_steps, learning_rate, momentum,
     pos_hidden = expit(pen @ top.W.T + top.c + Y @ top.U.T)
     h = _bernoulli(pos_hidden, rng)
     for _ in range(cd_steps):
-        P = softmax(h @ top.U + top.d, axis=1)
-        drawn = np.minimum((rng.random((n, 1)) > np.cumsum(P, axis=1)).sum(1), Kc - 1)
-        Y_neg = np.zeros_like(Y)
-        Y_neg[np.arange(n), drawn] = 1.0
+        Y_neg = top_model.draw_classes(h @ top.U + top.d, rng)[1]
         pen_neg_prob = expit(h @ top.W + top.b)
         pen_neg = _bernoulli(pen_neg_prob, rng)
         neg_hidden = expit(pen_neg @ top.W.T + top.c + Y_neg @ top.U.T)
