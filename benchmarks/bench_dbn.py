@@ -7,11 +7,13 @@ Three experiments (choose with --only):
   and BernoulliRBM(100) + LogisticRegression.
 * fashion: Fashion-MNIST 60k/10k. DBNClassifier (defaults) against the same
   net from random init with its best learning rate (Adam at 1e-3, 3e-4 or
-  1e-4, picked on a stratified 10% of the training rows, then refitted on all:
-  a tuning budget the pretrained net does not get), MLPClassifier((500, 500),
-  adam, early stopping), BernoulliRBM(500) + LogisticRegression and
-  LogisticRegression. Goal (issue 12): DBN defaults >= 0.915 in under 20
-  minutes, at least 0.5 points ahead of the random-init net.
+  1e-4, picked once, on seed 0, by the accuracy on a stratified 10% of the
+  training rows; every seed then refits at that rate on all rows: a tuning
+  budget the pretrained net does not get), MLPClassifier((500, 500), adam,
+  early stopping), BernoulliRBM(500) + LogisticRegression and
+  LogisticRegression (deterministic: fitted once, its score repeated for each
+  seed). Goal (issue 12): DBN defaults >= 0.915 in under 20 minutes, at least
+  0.5 points ahead of the random-init net.
 (Few labels and the head start over random init: bench_head_start.py.)
 
 Every model uses random_state=0 and pixels / 255 (digits: / 16).
@@ -71,25 +73,39 @@ def digits(seeds):
 
 
 class TunedRandomInit:
-    """The random-init net with its learning rate chosen on a held-out split."""
+    """The random-init net at the learning rate seed 0 chose on a held-out split.
+
+    Choosing once and reusing the rate keeps the tuning budget (3 rates) while
+    the full run stays within its time limit; re-choosing per seed would
+    mostly fit the split's noise.
+    """
 
     RATES = (1e-3, 3e-4, 1e-4)
+    chosen_rate = None
 
     def __init__(self, seed):
         self.seed = seed
 
-    def fit(self, X, y):
+    @classmethod
+    def choose_rate(cls, X, y):
         from sklearn.model_selection import train_test_split
 
         from dbn import DBNClassifier
 
-        Xa, Xb, ya, yb = train_test_split(X, y, test_size=0.1, stratify=y,
-                                          random_state=self.seed)
+        Xa, Xb, ya, yb = train_test_split(X, y, test_size=0.1, stratify=y, random_state=0)
         scores = {rate: DBNClassifier(pretrain_epochs=0, learning_rate_init=rate,
-                                      random_state=self.seed).fit(Xa, ya).score(Xb, yb)
-                  for rate in self.RATES}
-        self.rate_ = max(scores, key=scores.get)
-        print(f"    random init: held-out accuracy {scores}, chose {self.rate_:g}", flush=True)
+                                      random_state=0).fit(Xa, ya).score(Xb, yb)
+                  for rate in cls.RATES}
+        print(f"    random init: held-out accuracy {scores}", flush=True)
+        return max(scores, key=scores.get)
+
+    def fit(self, X, y):
+        from dbn import DBNClassifier
+
+        if TunedRandomInit.chosen_rate is None:
+            TunedRandomInit.chosen_rate = self.choose_rate(X, y)
+        self.rate_ = TunedRandomInit.chosen_rate
+        print(f"    random init: learning rate {self.rate_:g}", flush=True)
         self.model_ = DBNClassifier(pretrain_epochs=0, learning_rate_init=self.rate_,
                                     random_state=self.seed).fit(X, y)
         return self
@@ -113,15 +129,25 @@ def fashion(seeds, rows=None):
         "BernoulliRBM(500) + LogisticRegression": lambda s: rbm_logistic(500, s),
         "LogisticRegression": lambda s: LogisticRegression(max_iter=1000),
     }
-    return run(f"Fashion-MNIST {len(X) // 1000}k/10k", models, seeds, X, y, Xt, yt)
+    return run(f"Fashion-MNIST {len(X) // 1000}k/10k", models, seeds, X, y, Xt, yt,
+               deterministic={"LogisticRegression"},
+               note="The random-init net's learning rate is chosen once, on seed 0 (10% of "
+                    "the training rows held out; that search is inside seed 0's fit time), "
+                    "then every seed refits at it. LogisticRegression does not depend on the "
+                    "seed: fitted once.")
 
 
-def run(title, models, seeds, X, y, Xt, yt):
+def run(title, models, seeds, X, y, Xt, yt, deterministic=(), note=""):
+    """Fit every model per seed; those in ``deterministic`` ignore the seed, so once."""
     rows, data = [], {}
     for name, spec in models.items():
         make, Xf, yf = spec if isinstance(spec, tuple) else (spec, X, y)
         scores, times = [], []
         for seed in range(seeds):
+            if name in deterministic and seed > 0:
+                scores.append(scores[0])
+                times.append(times[0])
+                continue
             score, seconds = timed_score(make(seed), Xf, yf, Xt, yt)
             scores.append(score)
             times.append(seconds)
@@ -131,7 +157,7 @@ def run(title, models, seeds, X, y, Xt, yt):
         data[name] = {"scores": scores, "seconds": times}
     text = f"### {title}\n\n" + table(
         ["model", f"test accuracy (mean ± std, {seeds} seeds)", "min over seeds",
-         "fit seconds"], rows)
+         "fit seconds"], rows) + (f"\n\n{note}" if note else "")
     print(text, flush=True)
     return text, data
 
