@@ -15,6 +15,7 @@ from ._net import _NET_ATTRS, _NET_DOC, _BaseDBNNet
 from ._network import glorot_uniform, predict_block
 from ._pretraining import layer_seeds, layer_sizes, resolve_visible_units
 from ._random import make_generator
+from ._threads import uses_threads
 from ._transfer import n_transferred_layers
 from ._units import units
 
@@ -128,6 +129,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -159,6 +161,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
             shuffle=shuffle,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
         )
         self.code_units = code_units
 
@@ -166,6 +169,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y=None):
         """Pretrain the stack, unroll it and fine-tune it to reconstruct ``X``.
 
@@ -250,6 +254,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         return predict_block(block, self.coefs_[first:stop], self.intercepts_[first:stop],
                              acts[:-1], acts[-1], dtype)
 
+    @uses_threads
     def transform(self, X):
         """Codes of ``X``: the output of the code layer.
 
@@ -271,6 +276,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
             out[start:stop] = self._run(block, 0, half, dtype)
         return out
 
+    @uses_threads
     def inverse_transform(self, X):
         """Reconstructions decoded from codes.
 
@@ -293,6 +299,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         half = len(self.coefs_) // 2
         return self._run(codes, half, len(self.coefs_), codes.dtype)
 
+    @uses_threads
     def score(self, X, y=None):
         """Negative mean squared reconstruction error per feature.
 

@@ -9,6 +9,7 @@ from ._atomic import atomic_fit
 from ._labels import encode_labels
 from ._net import _NET_ATTRS, _NET_DOC, SKLEARN_ACTIVATION, _BaseDBNNet, copy_net
 from ._network import log_probabilities
+from ._threads import uses_threads
 
 
 class DBNClassifier(ClassifierMixin, _BaseDBNNet):
@@ -90,6 +91,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         unlabeled=None,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -121,11 +123,13 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             shuffle=shuffle,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
         )
         self.unlabeled = unlabeled
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y):
         """Pretrain (all rows), unroll and fine-tune (labeled rows).
 
@@ -142,8 +146,52 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         """
         return self._fit(X, y)
 
-    def _prepare_targets(self, y, n_rows):
-        classes, codes, labeled = encode_labels(y, n_rows, self.unlabeled, type(self).__name__)
+    @atomic_fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
+    def partial_fit(self, X, y, classes=None):
+        """One epoch of fine-tuning over ``(X, y)``, continuing from the last call.
+
+        For data that arrive in chunks (or ``dask_ml.wrappers.Incremental``).
+        The first call builds the net: it pretrains the stack on that call's
+        rows (``pretrain_epochs`` per layer; pass ``pretrained=`` a DBN
+        trained with :meth:`DBN.partial_fit` over the whole stream instead)
+        and fixes the input units, the classes and an 'auto' batch size.
+        Every call, the first included, then runs one epoch of backprop over
+        its labeled rows, the optimizer's state carrying over between calls.
+        ``early_stopping``, ``learning_rate='adaptive'`` and ``max_iter`` do
+        not apply. After :meth:`fit` (or :func:`dbn.load`) the optimizer
+        starts afresh.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Rows equal to ``unlabeled`` are skipped (a call needs at least one
+            labeled row).
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the stream; required on the first call (a chunk
+            may lack some), ignored or checked afterwards.
+
+        Returns
+        -------
+        self : DBNClassifier
+        """
+        return self._partial_fit(X, y, classes)
+
+    def _partial_targets_kwargs(self, classes, refit=False):
+        if not refit:
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            return {"classes": classes}
+        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes={classes!r} is not the same as on the first call "
+                             f"to partial_fit ({self.classes_!r}).")
+        return {"classes": self.classes_}
+
+    def _prepare_targets(self, y, n_rows, classes=None):
+        classes, codes, labeled = encode_labels(y, n_rows, self.unlabeled, type(self).__name__,
+                                                classes=classes)
         width = 1 if len(classes) == 2 else len(classes)
         targets = np.zeros((n_rows, width), dtype=np.float32)
         if width == 1:
@@ -161,6 +209,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             return float(np.mean((out[:, 0] > 0.5) == (targets[:, 0] > 0.5)))
         return float(np.mean(out.argmax(1) == targets.argmax(1)))
 
+    @uses_threads
     def predict_proba(self, X):
         """Class probabilities.
 
@@ -177,6 +226,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             return np.hstack([1.0 - out, out])
         return out
 
+    @uses_threads
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed from the logits.
 
@@ -194,6 +244,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         logits = self._forward(X, "identity")
         return log_probabilities(logits, self.out_activation_)
 
+    @uses_threads
     def predict(self, X):
         """Most probable class of each row.
 

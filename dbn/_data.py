@@ -5,14 +5,17 @@ copies the rows of one minibatch into a preallocated float32 buffer, casting on
 the way. These sources exist:
 
 * ``DenseRows``: any numpy array, including ``numpy.memmap`` (rows gathered
-  directly, in any order), or a scipy CSR matrix or array (rows densified
-  one batch at a time, never the whole matrix);
+  directly, in any order, and the file's pages handed back to the operating
+  system as training goes, so a memory-mapped data set never becomes
+  resident as a whole), or a scipy CSR matrix or array (rows densified one
+  batch at a time, never the whole matrix);
 * ``StandardizedRows``: another source seen through ``(x - mean) / scale``;
 * ``LazyRows``: any other 2-D object with ``shape``, ``dtype`` and slicing
   (h5py or zarr data sets, dask arrays...). It is read in contiguous slices,
   so shuffling permutes whole batches rather than single rows.
 """
 
+import mmap
 from typing import Protocol
 
 import numpy as np
@@ -29,6 +32,59 @@ _kernels = lazy_import("dbn._kernels")
 # (statistics, transform of lazy data): large enough for BLAS, small enough
 # to keep temporaries far below the data's size.
 CHUNK_ROWS = 4096
+
+
+# Bytes of a memory-mapped file that may become resident between two releases
+# of its pages.
+RELEASE_BYTES = 32 * 2**20
+# A page fault on a file mapping maps up to this much around the page (Linux's
+# fault_around_bytes), so a scattered row costs that much resident memory.
+FAULT_AROUND_BYTES = 64 * 2**10
+
+
+class MappedPages:
+    """The file mapping behind a ``numpy.memmap``, whose pages are released
+    (``madvise(MADV_DONTNEED)``) after every ``RELEASE_BYTES`` read.
+
+    Read pages stay in the kernel's page cache, but no longer count as the
+    process's resident memory; a later read faults them back in. Only shared
+    mappings (memmap modes 'r', 'r+', 'w+') qualify: releasing a private
+    copy-on-write ('c') page would discard the user's changes to it.
+    """
+
+    def __init__(self, mapping):
+        self.mapping = mapping
+        self.unreleased = 0
+
+    @classmethod
+    def behind(cls, X):
+        """The releasable mapping under array ``X`` (a memmap or a view of one), or None."""
+        if not hasattr(mmap, "MADV_DONTNEED"):
+            return None
+        over_memmap = False
+        base = X
+        while base is not None:
+            if isinstance(base, np.memmap):
+                if base.mode == "c":
+                    return None
+                over_memmap = True
+            elif isinstance(base, mmap.mmap):
+                return cls(base) if over_memmap else None
+            base = getattr(base, "base", None)
+        return None
+
+    def consumed(self, n_bytes):
+        self.unreleased += n_bytes
+        if self.unreleased >= RELEASE_BYTES:
+            self.release()
+
+    def release(self):
+        self.unreleased = 0
+        try:
+            self.mapping.madvise(mmap.MADV_DONTNEED)
+        except (OSError, ValueError):
+            # A closed mapping or a platform that refuses: keep the pages.
+            pass
 
 
 def is_lazy_array(X):
@@ -182,6 +238,10 @@ class DenseRows:
         self.n_rows, self.n_features = X.shape
         self.dtype = X.dtype
         self._sparse = sp.issparse(X)
+        self._pages = None if self._sparse else MappedPages.behind(X)
+        if self._pages is not None:
+            # Validation has just read every page (the finiteness check).
+            self._pages.release()
 
     def batches(self, batch_size, rng, shuffle, rows=None):
         return _row_order_batches(self.n_rows, batch_size, rng, shuffle, rows)
@@ -195,8 +255,13 @@ class DenseRows:
             _kernels.gather_csr(X.data, X.indices, X.indptr, rows, self.n_features, out)
         else:
             _kernels.gather_dense(X, rows, out)
+            if self._pages is not None:
+                self._pages.consumed(len(rows) * max(X.strides[0], FAULT_AROUND_BYTES))
 
     def block(self, start, stop):
+        if self._pages is not None:
+            # The previous block has been used by now.
+            self._pages.consumed((stop - start) * self.X.strides[0])
         return self.X[start:stop]
 
 

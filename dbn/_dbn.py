@@ -1,5 +1,7 @@
 """DBN: a stack of RBMs trained greedily, as an unsupervised transformer."""
 
+import copy
+
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -14,12 +16,15 @@ from ._data import DenseRows, training_statistics, validate_held_out, validate_r
 from ._pretraining import (
     PRETRAIN_CONSTRAINTS,
     PretrainSettings,
+    hidden_features,
     layer_seeds,
     layer_sizes,
     pretrain_stack,
+    rbm_for_layer,
     resolve_visible_units,
 )
 from ._random import make_generator
+from ._threads import uses_threads
 
 
 class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -62,6 +67,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
         Print a line per layer and per epoch.
+    n_jobs : int, default=None
+        Threads of the BLAS, OpenMP and Numba pools during each call (fit,
+        transform, predict, ...), restored afterwards. None keeps the
+        process's own: all cores, or joblib's share of them inside a worker,
+        so that ``GridSearchCV(n_jobs=...)`` does not oversubscribe the cores.
+        -1 means all cores.
 
     Attributes
     ----------
@@ -89,6 +100,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         pretrain_weight_decay=1e-4,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
@@ -102,9 +114,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.pretrain_weight_decay = pretrain_weight_decay
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y=None, X_val=None):
         """Pretrain the stack greedily on ``X``.
 
@@ -136,6 +150,65 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                                     X_val=X_val, statistics=statistics)
         return self
 
+    @atomic_fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
+    def partial_fit(self, X, y=None):
+        """One epoch of contrastive divergence per layer over ``X``, bottom up.
+
+        For data that arrive in chunks (or ``dask_ml.wrappers.Incremental``):
+        every layer learns from each chunk, layer ``k`` from the hidden
+        probabilities that layer ``k - 1`` gives the chunk after its own
+        update. Unlike :meth:`fit`, which trains a layer to the end before
+        the next one starts, all layers learn together, the upper ones from
+        features that are still changing; a stream of ``n`` passes gives a
+        similar, not the same, model as ``fit`` with ``pretrain_epochs=n``.
+        The first call fixes what the data decide (the input units, an 'auto'
+        batch size, a Gaussian layer's standardisation); ``pretrain_epochs``
+        does not apply.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : DBN
+        """
+        first = not hasattr(self, "rbms_")
+        sizes = layer_sizes(self.hidden_layer_sizes)
+        source = validate_rows(self, X, reset=first)
+        statistics = training_statistics(source, type(self).__name__)
+        if first:
+            visible_units = resolve_visible_units(self.visible_units, *statistics[2:])
+            settings = PretrainSettings.from_params(
+                self.get_params(deep=False), type(self).__name__, source.n_rows,
+                visible_units)
+            seeds = layer_seeds(make_generator(self.random_state), len(sizes))
+            rbms = [rbm_for_layer(settings, layer, size, seeds[layer],
+                                  top=layer == len(sizes) - 1)
+                    for layer, size in enumerate(sizes)]
+        else:
+            if sizes != [rbm.n_components for rbm in self.rbms_]:
+                raise ValueError(
+                    f"hidden_layer_sizes={tuple(sizes)} differs from the layers that "
+                    f"partial_fit started with {tuple(r.n_components for r in self.rbms_)}"
+                    "; call fit to start anew."
+                )
+            # Copies, so that a call that fails leaves the estimator as it was.
+            rbms = copy.deepcopy(self.rbms_)
+        layer_input = source
+        for layer, rbm in enumerate(rbms):
+            rbm._fit_rows(layer_input, statistics, n_epochs=1, incremental=not first)
+            if layer < len(rbms) - 1:
+                layer_input = DenseRows(hidden_features(rbm, layer_input))
+                statistics = training_statistics(layer_input, type(self).__name__)
+        self.rbms_ = rbms
+        return self
+
+    @uses_threads
     def sample(self, n_samples, n_steps=1000, random_state=None):
         """Draw visible vectors from the DBN's generative model.
 
@@ -163,6 +236,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 _likelihood.sample_visible(params.b + states @ params.W.T, params, rng))
         return states
 
+    @uses_threads
     def transform(self, X):
         """Top-layer hidden probabilities.
 

@@ -155,6 +155,73 @@ def divergence_error(name, epoch, coefs, intercepts, learning_rate):
     )
 
 
+def make_optimizer(params, settings):
+    """The optimizer ``settings.solver`` names, over the arrays ``params``."""
+    if settings.solver == "adam":
+        return AdamOptimizer(params, learning_rate=settings.learning_rate)
+    return SGDOptimizer(params, learning_rate=settings.learning_rate,
+                        momentum=settings.momentum, nesterov=settings.nesterov)
+
+
+class Backprop:
+    """A net's minibatch buffers, gradients and optimizer: epochs of backprop.
+
+    The layer arrays are updated in place. ``optimizer`` continues an earlier
+    run (``partial_fit``); its ``params`` must be these layers' arrays.
+    """
+
+    def __init__(self, coefs, intercepts, settings, n_rows, n_targets, optimizer=None):
+        s = settings
+        self.settings = s
+        self.batch_size = min(auto_batch_size(s.batch_size, n_rows), n_rows)
+        self.net = FeedForward(coefs, intercepts, s.hidden_activation, s.output_activation,
+                               self.batch_size, s.dropout, s.input_dropout)
+        self.params = [*coefs, *intercepts]
+        self.n_layers = len(coefs)
+        self.trainable = [layer >= s.frozen_layers for layer in range(self.n_layers)] * 2
+        self.grads = [*self.net.coef_grads, *self.net.intercept_grads]
+        self.optimizer = make_optimizer(self.params, s) if optimizer is None else optimizer
+        self.target_buf = np.empty((self.batch_size, n_targets), dtype=np.float32)
+
+    def epoch(self, source, targets, rows, rng, loss_weights=None):
+        """One pass over ``rows``: the summed loss and the summed reported loss.
+
+        ``targets`` None: each row is its own target (an autoencoder).
+        """
+        s, net, target_buf = self.settings, self.net, self.target_buf
+        L = self.n_layers
+        total, reported = 0.0, 0.0
+        for batch in source.batches(self.batch_size, rng, s.shuffle, rows=rows):
+            n = batch.shape[0]
+            source.read(batch, net.input_buffer)
+            if targets is None:
+                # Before input dropout, which works in place.
+                np.copyto(target_buf[:n], net.input_buffer[:n])
+            else:
+                _kernels.gather_dense(targets, batch, target_buf)
+            output = net.forward(n, rng, train=True)
+            total += batch_loss(output, target_buf[:n], s.output_activation) * n
+            if loss_weights is not None:
+                reported += batch_loss(output, target_buf[:n], s.output_activation,
+                                       loss_weights) * n
+            net.backward(n, target_buf[:n], s.frozen_layers)
+            self.optimizer.update(self.grads, [s.alpha / n] * L + [0.0] * L, self.trainable)
+        return total, reported
+
+    def penalty(self, n_rows):
+        """The epoch's mean L2 term, as scikit-learn's MLP reports it.
+
+        Each step adds alpha * W / (batch rows) to the gradient, so each
+        batch's loss holds 0.5 * alpha * ||W||^2 / (batch rows); an epoch's
+        mean over rows holds that term once per batch. Frozen layers are not
+        optimised and carry no penalty.
+        """
+        s = self.settings
+        n_batches = -(-n_rows // self.batch_size)
+        return 0.5 * s.alpha * n_batches / n_rows * sum(
+            float(np.sum(W * W)) for W in self.params[s.frozen_layers:self.n_layers])
+
+
 def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_outputs,
               loss_weights=None, on_epoch=None):
     """Backprop through the unrolled net; returns the fitted monitors.
@@ -171,28 +238,9 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
     name = s.name
     train_rows, val_rows = split_rows(labeled, targets, rng, s)
     n_train = len(train_rows)
-    B = min(auto_batch_size(s.batch_size, n_train), n_train)
-    n_batches = -(-n_train // B)
-    out_act = s.output_activation
-    net = FeedForward(coefs, intercepts, s.hidden_activation, out_act, B,
-                      s.dropout, s.input_dropout)
-    params = [*coefs, *intercepts]
-    L = len(coefs)
-    trainable = [layer >= s.frozen_layers for layer in range(L)] * 2
-    grads = [*net.coef_grads, *net.intercept_grads]
-    if s.solver == "adam":
-        optimizer = AdamOptimizer(params, learning_rate=s.learning_rate)
-    else:
-        optimizer = SGDOptimizer(params, learning_rate=s.learning_rate, momentum=s.momentum,
-                                 nesterov=s.nesterov)
     n_targets = source.n_features if targets is None else targets.shape[1]
-    target_buf = np.empty((B, n_targets), dtype=np.float32)
-    # scikit-learn's MLP convention: each step adds alpha * W / (batch
-    # rows) to the gradient, so each batch's loss holds
-    # 0.5 * alpha * ||W||^2 / (batch rows); an epoch's mean over rows then
-    # holds that term once per batch. Frozen layers are not optimised and
-    # carry no penalty.
-    penalised = [W for layer, W in enumerate(coefs) if layer >= s.frozen_layers]
+    backprop = Backprop(coefs, intercepts, s, n_train, n_targets)
+    optimizer, params = backprop.optimizer, backprop.params
     report_scale = 1.0 if loss_weights is None else float(np.mean(loss_weights))
 
     stopper = PlateauStopper(s.tol, s.n_iter_no_change, adaptive=s.adaptive)
@@ -205,25 +253,9 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(s.max_iter):
             start = time.perf_counter()
-            total, reported = 0.0, 0.0
-            for rows in source.batches(B, rng, s.shuffle, rows=train_rows):
-                n = rows.shape[0]
-                source.read(rows, net.input_buffer)
-                if targets is None:
-                    # Before input dropout, which works in place.
-                    np.copyto(target_buf[:n], net.input_buffer[:n])
-                else:
-                    _kernels.gather_dense(targets, rows, target_buf)
-                output = net.forward(n, rng, train=True)
-                total += batch_loss(output, target_buf[:n], out_act) * n
-                if loss_weights is not None:
-                    reported += batch_loss(output, target_buf[:n], out_act,
-                                           loss_weights) * n
-                net.backward(n, target_buf[:n], s.frozen_layers)
-                optimizer.update(grads, [s.alpha / n] * L + [0.0] * L, trainable)
+            total, reported = backprop.epoch(source, targets, train_rows, rng, loss_weights)
             n_iter = epoch + 1
-            penalty = 0.5 * s.alpha * n_batches / n_train * sum(
-                float(np.sum(W * W)) for W in penalised)
+            penalty = backprop.penalty(n_train)
             loss = total / n_train + penalty
             if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in params):
                 raise divergence_error(name, n_iter, coefs, intercepts, s.learning_rate)

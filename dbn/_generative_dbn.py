@@ -25,6 +25,7 @@ from ._pretraining import (
 )
 from ._random import make_generator
 from ._rbm_classifier import RBMClassifier, _LogitsClassifierMixin
+from ._threads import N_JOBS_CONSTRAINT, uses_threads
 from .exceptions import DivergenceError
 
 
@@ -82,6 +83,12 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     shuffle : bool, default=True
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
+    n_jobs : int, default=None
+        Threads of the BLAS, OpenMP and Numba pools during each call (fit,
+        transform, predict, ...), restored afterwards. None keeps the
+        process's own: all cores, or joblib's share of them inside a worker,
+        so that ``GridSearchCV(n_jobs=...)`` does not oversubscribe the cores.
+        -1 means all cores.
 
     Attributes
     ----------
@@ -141,6 +148,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(
@@ -166,6 +174,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.top_components = top_components
@@ -187,6 +196,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         self.shuffle = shuffle
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     def _cd_schedule(self):
         steps = ([self.top_cd_steps] if isinstance(self.top_cd_steps, Integral)
@@ -201,6 +211,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y):
         """Pretrain greedily, train the top RBM with the labels, then up-down.
 
@@ -325,6 +336,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         params = self._params()
         return top_model.logits(self._up(source, params), params.top)
 
+    @uses_threads
     def sample(self, n_samples, y=None, n_steps=1000, random_state=None):
         """Inputs "dreamt" by the model, with the label clamped to ``y``.
 

@@ -7,8 +7,9 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_array, column_or_1d
 
 
-def encode_labels(y, n_rows, unlabeled, name):
-    """Validate ``y`` and code its labeled rows.
+def encode_labels(y, n_rows, unlabeled, name, classes=None):
+    """Validate ``y`` and code its labeled rows (against ``classes`` if given,
+    as ``partial_fit`` does, else against the labels ``y`` holds).
 
     Returns
     -------
@@ -50,6 +51,8 @@ def encode_labels(y, n_rows, unlabeled, name):
             f"{name} supports binary and multiclass targets; got "
             f"{type_of_target(y_labeled)}."
         )
+    if classes is not None:
+        return _encode_against(classes, y_labeled, labeled_mask, name)
     classes, labeled_codes = np.unique(y_labeled, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(
@@ -58,6 +61,19 @@ def encode_labels(y, n_rows, unlabeled, name):
         )
     codes = np.full(n_rows, -1, dtype=np.int64)
     codes[labeled_mask] = labeled_codes
+    return classes, codes, np.flatnonzero(labeled_mask).astype(np.int64)
+
+
+def _encode_against(classes, y_labeled, labeled_mask, name):
+    classes = np.unique(np.asarray(classes))
+    if len(classes) < 2:
+        raise ValueError(f"{name} needs at least 2 classes; got classes={classes.tolist()}.")
+    unknown = ~np.isin(y_labeled, classes)
+    if unknown.any():
+        raise ValueError(f"y holds {y_labeled[unknown][0]!r}, which is not among the "
+                         f"classes {classes.tolist()}.")
+    codes = np.full(len(labeled_mask), -1, dtype=np.int64)
+    codes[labeled_mask] = np.searchsorted(classes, y_labeled)
     return classes, codes, np.flatnonzero(labeled_mask).astype(np.int64)
 
 

@@ -7,6 +7,7 @@ or from Glorot's initialisation), adds the output layer, hands everything to
 """
 
 import copy
+import dataclasses
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._data import iter_blocks, training_statistics, validate_rows
-from ._finetuning import FineTuneSettings, choose_solver, fine_tune
+from ._finetuning import Backprop, FineTuneSettings, choose_solver, divergence_error, fine_tune
 from ._network import glorot_uniform, predict_block
 from ._pretraining import (
     PRETRAIN_CONSTRAINTS,
@@ -93,6 +94,7 @@ class _BaseDBNNet(BaseEstimator):
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
@@ -123,20 +125,35 @@ class _BaseDBNNet(BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
         self.verbose = verbose
-
-    # ---------------------------------------------------------------- fit
+        self.n_jobs = n_jobs
 
     # ---------------------------------------------------------------- fit
 
     def _fit(self, X, y, on_epoch=None):
+        source = validate_rows(self, X, reset=True)
+        targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
+        coefs, intercepts, rbms, rng, settings = self._build(source, targets)
+        result = fine_tune(source, targets, labeled, coefs, intercepts, rng, settings,
+                           self._score_outputs, self._loss_weights(fitted_targets),
+                           on_epoch=on_epoch)
+        # Only now, with everything computed, does the estimator change.
+        self._publish(fitted_targets, rbms, coefs, intercepts, settings.output_activation,
+                      result)
+        return self
+
+    def _build(self, source, targets):
+        """The unrolled net before fine-tuning: hidden layers from ``pretrained=``,
+        greedy pretraining or Glorot's initialisation, and a Glorot output layer.
+
+        Returns the layers, the RBMs behind them, the generator that
+        fine-tuning continues with and the fine-tuning settings.
+        """
         sizes = layer_sizes(self.hidden_layer_sizes)
         if self.frozen_layers > len(sizes):
             raise ValueError(
                 f"frozen_layers={self.frozen_layers} exceeds the {len(sizes)} hidden "
                 f"layer(s) of hidden_layer_sizes={tuple(sizes)}."
             )
-        source = validate_rows(self, X, reset=True)
-        targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
         statistics = training_statistics(source, type(self).__name__)
         visible_units = resolve_visible_units(self.visible_units, *statistics[2:])
         rng = make_generator(self.random_state)
@@ -148,22 +165,81 @@ class _BaseDBNNet(BaseEstimator):
         coefs.append(W_out)
         intercepts.append(b_out)
         pretrained_start = any(rbm is not None for rbm in rbms) or self.pretrained is not None
-        result = fine_tune(source, targets, labeled, coefs, intercepts, rng,
-                           self._fine_tune_settings(out_act, pretrained_start),
-                           self._score_outputs, self._loss_weights(fitted_targets),
-                           on_epoch=on_epoch)
-        # Only now, with everything computed, does the estimator change.
+        return coefs, intercepts, rbms, rng, self._fine_tune_settings(out_act, pretrained_start)
+
+    def _publish(self, fitted_targets, rbms, coefs, intercepts, out_activation, result):
         for key, value in fitted_targets.items():
             setattr(self, key, value)
         self.rbms_ = rbms
         self.coefs_ = coefs
         self.intercepts_ = intercepts
         self.n_layers_ = len(coefs) + 1
-        self.n_outputs_ = targets.shape[1]
-        self.out_activation_ = out_act
+        self.n_outputs_ = coefs[-1].shape[1]
+        self.out_activation_ = out_activation
         for key, value in result.items():
             setattr(self, key, value)
+
+    def _partial_fit(self, X, y, classes=None):
+        """One epoch of fine-tuning over ``(X, y)``; the first call builds the net.
+
+        The first call pretrains the stack on its own rows (``pretrain_epochs``
+        epochs per layer; or takes ``pretrained=``) and fixes everything the
+        data decide (input units, classes, batch size 'auto', target scaling).
+        The optimizer's state and the generator carry over from call to
+        call; ``early_stopping`` and ``learning_rate='adaptive'`` do not apply.
+        """
+        first = not hasattr(self, "coefs_")
+        source = validate_rows(self, X, reset=first)
+        if first:
+            targets, labeled, fitted_targets = self._prepare_targets(
+                y, source.n_rows, **self._partial_targets_kwargs(classes))
+            coefs, intercepts, rbms, rng, settings = self._build(source, targets)
+            optimizer, loss_curve, n_iter = None, [], 0
+        else:
+            targets, labeled, fitted_targets = self._prepare_targets(
+                y, source.n_rows, **self._partial_targets_kwargs(classes, refit=True))
+            rbms = self.rbms_
+            coefs, intercepts = self._training_layers()
+            state = vars(self).get("_partial_state")
+            # Copies, so that a call that fails leaves the estimator as it was.
+            coefs, intercepts, optimizer, rng = copy.deepcopy(
+                (coefs, intercepts, None if state is None else state["optimizer"],
+                 make_generator(self.random_state) if state is None else state["rng"]))
+            if optimizer is not None:
+                optimizer.params = [*coefs, *intercepts]
+            settings = self._fine_tune_settings(self.out_activation_,
+                                                any(r is not None for r in rbms))
+            loss_curve, n_iter = list(self.loss_curve_), self.n_iter_
+        settings = dataclasses.replace(settings, early_stopping=False, adaptive=False)
+        backprop = Backprop(coefs, intercepts, settings, len(labeled),
+                            targets.shape[1], optimizer)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total, reported = backprop.epoch(source, targets, labeled, rng,
+                                             self._loss_weights(fitted_targets))
+        penalty = backprop.penalty(len(labeled))
+        loss = total / len(labeled) + penalty
+        if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in backprop.params):
+            raise divergence_error(settings.name, n_iter + 1, coefs, intercepts,
+                                   settings.learning_rate)
+        weights = self._loss_weights(fitted_targets)
+        if weights is not None:
+            loss = reported / len(labeled) + float(np.mean(weights)) * penalty
+        loss_curve.append(loss)
+        result = {"loss_curve_": loss_curve, "loss_": loss,
+                  "best_loss_": float(np.min(loss_curve)), "validation_scores_": None,
+                  "best_validation_score_": None, "n_iter_": n_iter + 1}
+        self._publish(fitted_targets, rbms, coefs, intercepts, settings.output_activation,
+                      result)
+        self._partial_state = {"optimizer": backprop.optimizer, "rng": rng}
         return self
+
+    def _partial_targets_kwargs(self, classes, refit=False):
+        """Extra arguments of ``_prepare_targets`` in ``partial_fit`` (subclasses)."""
+        return {}
+
+    def _training_layers(self):
+        """The layers in the units fine-tuning trains them in (subclasses may differ)."""
+        return self.coefs_, self.intercepts_
 
     def _initial_layers(self, source, sizes, seeds, rng, visible_units, statistics):
         """Hidden layers from ``pretrained``, greedy pretraining, or Glorot.
@@ -347,6 +423,12 @@ _NET_DOC = """
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
         Progress per layer and per epoch.
+    n_jobs : int, default=None
+        Threads of the BLAS, OpenMP and Numba pools during each call (fit,
+        transform, predict, ...), restored afterwards. None keeps the
+        process's own: all cores, or joblib's share of them inside a worker,
+        so that ``GridSearchCV(n_jobs=...)`` does not oversubscribe the cores.
+        -1 means all cores.
 """
 
 _NET_ATTRS = """

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._data import DenseRows, as_row_source, in_unit_interval, training_statistics
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._threads import N_JOBS_CONSTRAINT
 from ._units import GAUSSIAN, units
 from .exceptions import DivergenceError
 
@@ -30,6 +31,7 @@ PRETRAIN_CONSTRAINTS = {
     "pretrain_weight_decay": [Interval(Real, 0, None, closed="left")],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
+    "n_jobs": N_JOBS_CONSTRAINT,
 }
 
 

@@ -61,6 +61,12 @@ class BernoulliRBM(_BaseRBM):
         int gives identical results run to run.
     verbose : int, default=0
         Print one line per epoch when positive.
+    n_jobs : int, default=None
+        Threads of the BLAS, OpenMP and Numba pools during each call (fit,
+        transform, predict, ...), restored afterwards. None keeps the
+        process's own: all cores, or joblib's share of them inside a worker,
+        so that ``GridSearchCV(n_jobs=...)`` does not oversubscribe the cores.
+        -1 means all cores.
 
     Attributes
     ----------
@@ -148,6 +154,7 @@ class GaussianRBM(_BaseRBM):
     shuffle : bool, default=True
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
+    n_jobs : int, default=None
         See :class:`BernoulliRBM` for each.
 
     Attributes
@@ -215,6 +222,7 @@ class GaussianRBM(_BaseRBM):
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         super().__init__(
             n_components,
@@ -233,6 +241,7 @@ class GaussianRBM(_BaseRBM):
             shuffle=shuffle,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
         )
         self.learn_variance = learn_variance
         self.standardize = standardize

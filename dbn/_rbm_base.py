@@ -26,6 +26,7 @@ from ._data import (
 from ._rbm_generative import _GenerativeMixin
 from ._rbm_layer import _RBMLayer
 from ._rbm_training import CDSettings, initial_state, monitor_block, resume, train
+from ._threads import N_JOBS_CONSTRAINT, uses_threads
 from ._units import BERNOULLI, units
 
 
@@ -59,6 +60,7 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(
@@ -80,6 +82,7 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.n_components = n_components
         self.hidden_units = hidden_units
@@ -97,11 +100,13 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         self.shuffle = shuffle
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fit
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y=None, X_val=None):
         """Fit the model to ``X`` with ``n_iter`` epochs of CD-k / PCD-k.
 
@@ -126,6 +131,7 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def partial_fit(self, X, y=None, X_val=None):
         """Train for one epoch over ``X``, continuing from the current state.
 
@@ -242,6 +248,7 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
 
     # ------------------------------------------------------------ inference
 
+    @uses_threads
     def transform(self, X):
         """Hidden-unit probabilities ``P(h = 1 | v = X)``.
 

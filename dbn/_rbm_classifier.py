@@ -22,6 +22,7 @@ from ._data import (
 from ._labels import encode_labels, sample_label_codes
 from ._pretraining import resolve_visible_units
 from ._random import make_generator
+from ._threads import N_JOBS_CONSTRAINT, uses_threads
 from ._units import BERNOULLI, units
 from .exceptions import DivergenceError
 
@@ -44,6 +45,7 @@ class _LogitsClassifierMixin:
     whose ``_logits(X)`` are exact log-probabilities up to a per-row constant
     (minus the free energy of each label)."""
 
+    @uses_threads
     def predict_proba(self, X):
         """Exact class probabilities ``p(y | x)`` (a softmax over minus the free
         energy of each label).
@@ -58,6 +60,7 @@ class _LogitsClassifierMixin:
         """
         return softmax(self._logits(X), axis=1)
 
+    @uses_threads
     def predict_log_proba(self, X):
         """``log p(y | x)``, finite where a probability underflows.
 
@@ -71,6 +74,7 @@ class _LogitsClassifierMixin:
         """
         return log_softmax(self._logits(X), axis=1)
 
+    @uses_threads
     def predict(self, X):
         """The most probable class of each row.
 
@@ -133,6 +137,12 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     shuffle : bool, default=True
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
+    n_jobs : int, default=None
+        Threads of the BLAS, OpenMP and Numba pools during each call (fit,
+        transform, predict, ...), restored afterwards. None keeps the
+        process's own: all cores, or joblib's share of them inside a worker,
+        so that ``GridSearchCV(n_jobs=...)`` does not oversubscribe the cores.
+        -1 means all cores.
 
     Attributes
     ----------
@@ -195,6 +205,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(
@@ -215,6 +226,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.n_components = n_components
         self.objective = objective
@@ -231,9 +243,11 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y):
         """Train on ``(X, y)``; rows whose label equals ``unlabeled`` train ``log p(x)``.
 
@@ -360,6 +374,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
             out[start:stop] = model.logits(np.asarray(dense, dtype=np.float64), params)
         return out
 
+    @uses_threads
     def sample(self, n_samples, y=None, n_steps=1000, random_state=None):
         """Inputs drawn by Gibbs sampling, with the label clamped to ``y``.
 

@@ -10,6 +10,7 @@ from . import _likelihood
 from ._data import iter_blocks, validate_rows
 from ._lazy import lazy_import
 from ._random import make_generator
+from ._threads import uses_threads
 
 _kernels = lazy_import("dbn._kernels")
 
@@ -38,6 +39,7 @@ class _GenerativeMixin:
         base = getattr(getattr(self, "_training_state", None), "base_visible_bias", None)
         return self.intercept_visible_.astype(np.float64) if base is None else base
 
+    @uses_threads
     def reconstruct(self, X):
         """Mean-field reconstruction ``P(v = 1 | h = P(h = 1 | X))``.
 
@@ -59,6 +61,7 @@ class _GenerativeMixin:
         out += self.intercept_visible_.astype(dtype)
         return self._to_input_units(self._visible.mean(out))
 
+    @uses_threads
     def log_partition(self, method="exact", *, n_chains=100, n_betas=10000,
                       random_state=None, return_std=False):
         """Logarithm of the partition function Z.
@@ -106,6 +109,7 @@ class _GenerativeMixin:
             log_z += float(np.sum(np.log(self.scale_)))
         return (log_z, std) if return_std else log_z
 
+    @uses_threads
     def log_likelihood(self, X, method="exact", **kwargs):
         """Log-probability (log-density for Gaussian units) of each row.
 
@@ -118,6 +122,7 @@ class _GenerativeMixin:
         """
         return -self.free_energy(X) - self.log_partition(method, **kwargs)
 
+    @uses_threads
     def sample(self, n_samples, n_steps=1000, random_state=None):
         """Draw visible states from the model by Gibbs sampling.
 
@@ -144,6 +149,7 @@ class _GenerativeMixin:
         v = _likelihood.sample_visible(np.tile(base, (int(n_samples), 1)), params, rng)
         return self._to_input_units(_likelihood.gibbs_chain(v, params, int(n_steps), rng))
 
+    @uses_threads
     def gibbs(self, v):
         """One Gibbs step from ``v``: sample ``h ~ P(h | v)``, then ``v' ~ P(v | h)``.
 
@@ -174,6 +180,7 @@ class _GenerativeMixin:
         pre += self.intercept_visible_.astype(dtype)
         return self._to_input_units(self._visible.sample(pre, rng, self._variance()))
 
+    @uses_threads
     def free_energy(self, X):
         """Free energy of each row: ``P(v)`` is proportional to ``exp(-F(v))``.
 
@@ -215,6 +222,7 @@ class _GenerativeMixin:
             out[start:stop] = visible_term - hidden_term
         return out
 
+    @uses_threads
     def score_samples(self, X):
         """Log pseudo-likelihood of each row, summed over all features.
 

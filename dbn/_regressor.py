@@ -6,6 +6,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._atomic import atomic_fit
 from ._net import _NET_ATTRS, _NET_DOC, SKLEARN_ACTIVATION, _BaseDBNNet, copy_net
+from ._threads import uses_threads
 from ._warnings import warn
 
 
@@ -75,6 +76,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         shuffle=True,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -106,10 +108,12 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             shuffle=shuffle,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
         )
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
     def fit(self, X, y):
         """Pretrain, unroll and fine-tune on ``(X, y)``.
 
@@ -123,15 +127,60 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         self : DBNRegressor
         """
         self._fit(X, y)
+        self._fold_target_scaling()
+        return self
+
+    @atomic_fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    @uses_threads
+    def partial_fit(self, X, y):
+        """One epoch of fine-tuning over ``(X, y)``, continuing from the last call.
+
+        For data that arrive in chunks (or ``dask_ml.wrappers.Incremental``).
+        The first call builds the net: it pretrains the stack on that call's
+        rows (``pretrain_epochs`` per layer; pass ``pretrained=`` a DBN
+        trained with :meth:`DBN.partial_fit` over the whole stream instead)
+        and fixes the input units, an 'auto' batch size and the targets'
+        scaling (their mean and standard deviation in that first chunk).
+        Every call, the first included, then runs one epoch of backprop, the
+        optimizer's state carrying over between calls. ``early_stopping``,
+        ``learning_rate='adaptive'`` and ``max_iter`` do not apply. After
+        :meth:`fit` (or :func:`dbn.load`) the optimizer starts afresh.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+
+        Returns
+        -------
+        self : DBNRegressor
+        """
+        self._partial_fit(X, y)
+        self._fold_target_scaling()
+        return self
+
+    def _fold_target_scaling(self):
         # Fold the target scaling into the output layer: predictions come out
         # in the user's units and to_mlp() needs no extra step.
-        self.coefs_[-1] *= self._y_scale.astype(np.float32)
+        self.coefs_[-1] = self.coefs_[-1] * self._y_scale.astype(np.float32)
         self.intercepts_[-1] = (
             self.intercepts_[-1] * self._y_scale + self._y_mean
         ).astype(np.float32)
-        return self
 
-    def _prepare_targets(self, y, n_rows):
+    def _training_layers(self):
+        # The output layer in standardised target units, as fine-tuning trains it.
+        coefs, intercepts = list(self.coefs_), list(self.intercepts_)
+        coefs[-1] = (coefs[-1] / self._y_scale).astype(np.float32)
+        intercepts[-1] = ((intercepts[-1] - self._y_mean) / self._y_scale).astype(np.float32)
+        return coefs, intercepts
+
+    def _partial_targets_kwargs(self, classes, refit=False):
+        if not refit:
+            return {}
+        return {"scaling": (self._y_mean, self._y_scale, self._y_ndim)}
+
+    def _prepare_targets(self, y, n_rows, scaling=None):
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
@@ -157,9 +206,17 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
                 f"float32 output layer of {type(self).__name__} (limit {limit:g}). "
                 "Rescale y (e.g. with sklearn.compose.TransformedTargetRegressor)."
             )
-        mean = Y.mean(axis=0)
-        scale = Y.std(axis=0)
-        scale[scale == 0] = 1.0
+        if scaling is None:
+            mean = Y.mean(axis=0)
+            scale = Y.std(axis=0)
+            scale[scale == 0] = 1.0
+        else:
+            mean, scale, ndim = scaling
+            if Y.shape[1] != len(mean) or (y.ndim == 1) != (ndim == 1):
+                raise ValueError(
+                    f"y has {Y.shape[1]} target(s) of shape {y.shape[1:]}, but the first "
+                    f"call to partial_fit had {len(mean)}."
+                )
         targets = ((Y - mean) / scale).astype(np.float32)
         labeled = np.arange(n_rows, dtype=np.int64)
         return targets, labeled, {"_y_mean": mean, "_y_scale": scale, "_y_ndim": y.ndim}
@@ -182,6 +239,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         ss_tot[ss_tot == 0] = 1.0
         return float(np.mean(1.0 - ss_res / ss_tot))
 
+    @uses_threads
     def predict(self, X):
         """Predicted targets.
 

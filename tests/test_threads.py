@@ -1,0 +1,88 @@
+"""n_jobs: the BLAS, OpenMP and Numba thread pools during a call, and after it."""
+
+import numba
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+import dbn
+from dbn import _dbn, _rbm_base
+from dbn._threads import resolve_n_jobs, thread_limits
+
+ESTIMATORS = [getattr(dbn, name) for name in dbn.__all__
+              if isinstance(getattr(dbn, name), type) and hasattr(getattr(dbn, name), "fit")]
+
+
+def blas_threads():
+    return {m["filepath"]: m["num_threads"] for m in threadpool_info()
+            if m["user_api"] == "blas"}
+
+
+class Probe(RuntimeError):
+    """Raised from inside a fit after recording the thread counts seen there."""
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=lambda c: c.__name__)
+def test_every_estimator_takes_n_jobs(Estimator):
+    assert Estimator().get_params()["n_jobs"] is None
+
+
+@pytest.mark.parametrize("make, target", [
+    (lambda: dbn.BernoulliRBM(8, n_iter=1, n_jobs=1), (_rbm_base._BaseRBM, "_fit_rows")),
+    (lambda: dbn.DBN((8,), pretrain_epochs=1, n_jobs=1), (_dbn, "pretrain_stack")),
+])
+def test_fit_runs_under_the_limits_and_restores_them_when_it_fails(make, target, monkeypatch):
+    X = np.random.default_rng(0).random((30, 6))
+    make().fit(X)  # BLAS and Numba loaded, so both pools exist before the check
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    before_blas, before_numba = blas_threads(), numba.get_num_threads()
+    seen = {}
+
+    def probe(*args, **kwargs):
+        seen["blas"], seen["numba"] = blas_threads(), numba.get_num_threads()
+        raise Probe
+
+    monkeypatch.setattr(*target, probe)
+    with pytest.raises(Probe):
+        make().fit(X)
+    assert set(seen["blas"].values()) == {1}
+    assert seen["numba"] == 1
+    assert blas_threads() == before_blas
+    assert numba.get_num_threads() == before_numba
+
+
+def test_none_leaves_the_limits_alone():
+    before = blas_threads(), numba.get_num_threads()
+    with thread_limits(None):
+        assert (blas_threads(), numba.get_num_threads()) == before
+
+
+def test_resolve_n_jobs_follows_scikit_learn():
+    from joblib import cpu_count
+
+    assert resolve_n_jobs(None) is None
+    assert resolve_n_jobs(3) == 3
+    assert resolve_n_jobs(-1) == cpu_count()
+    assert resolve_n_jobs(-cpu_count() - 5) == 1
+    with pytest.raises(ValueError, match="n_jobs == 0"):
+        resolve_n_jobs(0)
+    with pytest.raises(TypeError, match="n_jobs must be an int"):
+        resolve_n_jobs(1.5)
+
+
+@pytest.mark.parametrize("n_jobs", [0, "two", 1.5])
+def test_bad_n_jobs_is_refused_at_fit(n_jobs):
+    X = np.random.default_rng(0).random((20, 4))
+    with pytest.raises((ValueError, TypeError), match="n_jobs"):
+        dbn.BernoulliRBM(4, n_iter=1, n_jobs=n_jobs).fit(X)
+
+
+def test_predict_with_one_thread_equals_the_default():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = X[:300] / 16.0
+    clf = dbn.DBNClassifier((32,), pretrain_epochs=2, max_iter=3, random_state=0).fit(X, y[:300])
+    proba = clf.predict_proba(X)
+    clf.set_params(n_jobs=1)
+    np.testing.assert_allclose(clf.predict_proba(X), proba, rtol=1e-5, atol=1e-6)
