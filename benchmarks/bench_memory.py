@@ -4,8 +4,8 @@ Each fit runs in a fresh process that either loads the training images as a
 float32 array (in memory) or opens the same .npy file as a read-only
 ``numpy.memmap`` (data larger than memory; issue 13's goal: a DBN fit under
 1.5 float32 copies of the data). The table gives the resident memory that
-the fit adds at its peak (``ru_maxrss`` after the fit minus the resident size
-just before it; pages of a memory-mapped file count while they are
+the fit adds at its peak (the process's ``VmHWM`` after the fit minus the
+resident size just before it; pages of a memory-mapped file count while they are
 resident), in MB and in float32 copies of the data. Epochs do not change the
 peak, so one epoch of each stage is enough.
 
@@ -38,6 +38,15 @@ def rss():
         return int(f.read().split()[1]) * resource.getpagesize()
 
 def peak():
+    # VmHWM is this process image's own peak; ru_maxrss also keeps the
+    # forked parent's size from before exec, which hides smaller peaks.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 make = {

@@ -54,6 +54,8 @@ EXPERIMENTS = {
     "generative": ("bench_generative.py", ["--seeds", "2", "--fashion-seeds", "1"],
                    ["--quick", "--seeds", "1", "--fashion-seeds", "1"],
                    "up-down DBN and classification RBMs, class-conditional samples"),
+    "scale": ("bench_scale.py", [], ["--quick"],
+              "epoch cost against rows and width, GridSearchCV n_jobs, a fresh dask worker"),
     "units": ("bench_units.py", [], None, "Gaussian units and DBNRegressor"),
     "ais": ("bench_ais.py", [], None, "AIS against exact log Z"),
 }

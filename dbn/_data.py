@@ -16,6 +16,8 @@ the way. These sources exist:
 """
 
 import mmap
+import os
+import weakref
 from typing import Protocol
 
 import numpy as np
@@ -85,6 +87,56 @@ class MappedPages:
         except (OSError, ValueError):
             # A closed mapping or a platform that refuses: keep the pages.
             pass
+
+
+class FileRowReader:
+    """Rows of a C-ordered ``numpy.memmap`` read with ``os.pread``, not mapped.
+
+    Rows gathered in random order through the mapping map the file's pages
+    (whole page-cache folios, on recent kernels) into the process, so within
+    a few minibatches the whole file counts as resident memory. ``pread``
+    copies only the requested rows into the minibatch buffer; the file's
+    pages stay in the kernel's page cache, outside the process. The values
+    are those of the mapping (shared modes only), so training is unchanged.
+    """
+
+    def __init__(self, path, offset, n_features, dtype):
+        self.offset = int(offset)
+        self.n_features = n_features
+        self.dtype = np.dtype(dtype)
+        self.row_bytes = n_features * self.dtype.itemsize
+        self.fd = os.open(path, os.O_RDONLY)
+        self._close = weakref.finalize(self, os.close, self.fd)
+        self._row = np.empty(n_features, dtype=self.dtype)
+
+    @classmethod
+    def behind(cls, X):
+        """A reader for array ``X`` if it is a whole memmap on a file, else None."""
+        if not hasattr(os, "preadv") or not X.flags.c_contiguous:
+            return None
+        # The memmap that owns the mapping: a slice of a memmap is a memmap
+        # too, but it keeps its parent's ``offset``.
+        base = X
+        while base is not None and not (isinstance(base, np.memmap)
+                                        and isinstance(base.base, mmap.mmap)):
+            base = getattr(base, "base", None)
+        if (base is None or base.mode == "c" or getattr(base, "filename", None) is None
+                or base.shape != X.shape or base.dtype != X.dtype
+                or base.__array_interface__["data"][0] != X.__array_interface__["data"][0]):
+            return None
+        return cls(base.filename, base.offset, X.shape[1], X.dtype)
+
+    def read(self, rows, out):
+        V, fd = self.n_features, self.fd
+        direct = self.dtype == out.dtype
+        for i, row in enumerate(rows):
+            target = out[i, :V] if direct else self._row
+            position = self.offset + int(row) * self.row_bytes
+            if os.preadv(fd, [target], position) != self.row_bytes:
+                raise ValueError(f"the file behind X ended before row {int(row)}; was it "
+                                 "truncated while training?")
+            if not direct:
+                out[i, :V] = target
 
 
 def is_lazy_array(X):
@@ -242,6 +294,7 @@ class DenseRows:
         if self._pages is not None:
             # Validation has just read every page (the finiteness check).
             self._pages.release()
+        self._file = None if self._pages is None else FileRowReader.behind(X)
 
     def batches(self, batch_size, rng, shuffle, rows=None):
         return _row_order_batches(self.n_rows, batch_size, rng, shuffle, rows)
@@ -253,6 +306,8 @@ class DenseRows:
         X = self.X
         if self._sparse:
             _kernels.gather_csr(X.data, X.indices, X.indptr, rows, self.n_features, out)
+        elif self._file is not None:
+            self._file.read(rows, out)
         else:
             _kernels.gather_dense(X, rows, out)
             if self._pages is not None:

@@ -140,7 +140,8 @@ class _Encoder:
                 f"{', '.join(sorted(_ESTIMATORS))}); use pickle or joblib for others."
             )
         params = est.get_params(deep=False)
-        attributes = {k: v for k, v in vars(est).items() if k not in params}
+        attributes = {k: v for k, v in vars(est).items()
+                      if k not in params and k not in _UNSAVED_ATTRIBUTES}
         return {
             "type": "estimator",
             "class": name,
@@ -149,13 +150,21 @@ class _Encoder:
         }
 
 
+#: Attributes a model file leaves out: the fine-tuned nets' ``partial_fit``
+#: optimizer state (moments as large as the weights); after loading,
+#: ``partial_fit`` continues with a fresh optimizer.
+_UNSAVED_ATTRIBUTES = frozenset({"_partial_state"})
+
+
 def save(estimator, path):
     """Write ``estimator`` to a model file that :func:`load` reads back.
 
     The file is a ZIP archive of ``.npy`` arrays and JSON parameters (see
     ``docs/model-files.md``); no pickle is involved, so loading it cannot run
     code. Fitted and unfitted estimators are both saved, with everything
-    needed to continue training (e.g. ``partial_fit``'s random state).
+    needed to continue training (e.g. an RBM's ``partial_fit`` random state;
+    the fine-tuned nets' ``partial_fit`` optimizer state is left out, so
+    their ``partial_fit`` after loading starts a fresh optimizer).
 
     Parameters
     ----------

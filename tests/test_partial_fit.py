@@ -117,3 +117,16 @@ def test_a_stream_of_chunks_learns_digits(digits, learning_seed, learning_check)
             model.partial_fit(Xtr[rows], ytr[rows], classes=np.arange(10))
     learning_check("accuracy on the 297 unstreamed digits", model.score(Xte, yte),
                    above=0.84)
+
+
+def test_a_streamed_net_saves_and_keeps_streaming(digits, tmp_path):
+    import dbn
+
+    X, y = digits
+    model = DBNClassifier((16,), pretrain_epochs=1, random_state=0)
+    model.partial_fit(X[:200], y[:200], classes=np.arange(10))
+    dbn.save(model, tmp_path / "m.dbn")
+    loaded = dbn.load(tmp_path / "m.dbn")
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    loaded.partial_fit(X[200:400], y[200:400])
+    assert loaded.n_iter_ == 2

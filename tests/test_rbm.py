@@ -361,3 +361,24 @@ def test_pickled_model_can_continue_training(digits):
     a = BernoulliRBM(n_components=8, n_iter=2, random_state=0, persistent=True).fit(X)
     b = pickle.loads(pickle.dumps(a))
     assert_array_equal(a.partial_fit(X).components_, b.partial_fit(X).components_)
+
+
+@pytest.mark.parametrize("mode, by_pread", [("r", True), ("r+", True), ("c", False)])
+def test_memmap_rows_are_read_without_mapping_them(tmp_path, digits, mode, by_pread):
+    """Random rows of a shared memmap are read with pread (the file's pages
+    never become the process's resident memory); the model is the same."""
+    from dbn import DBN
+    from dbn._data import validate_rows
+
+    X = digits[0].astype(np.float32)
+    np.save(tmp_path / "x.npy", X)
+    mm = np.load(tmp_path / "x.npy", mmap_mode=mode)
+    source = validate_rows(DBN(), mm, reset=True)
+    assert (source._file is not None) is by_pread
+    # A view of the memmap falls back to the mapping, with the same result.
+    assert validate_rows(DBN(), mm[10:], reset=True)._file is None
+    kw = dict(hidden_layer_sizes=(16, 8), pretrain_epochs=2, random_state=0)
+    a, b = DBN(**kw).fit(mm), DBN(**kw).fit(X)
+    for ra, rb in zip(a.rbms_, b.rbms_, strict=True):
+        assert_array_equal(ra.components_, rb.components_)
+    assert_array_equal(DBN(**kw).fit(mm[10:]).transform(X), DBN(**kw).fit(X[10:]).transform(X))
