@@ -1,9 +1,16 @@
 """Run the benchmark suite: what pretraining buys, reproducible with one command.
 
-    python benchmarks/run.py                 # everything (under 2 hours on 2 cores)
+    python benchmarks/run.py                 # the suite (under 2 hours on 2 cores)
+    python benchmarks/run.py --all           # and the per-feature experiments (~3.5 hours)
     python benchmarks/run.py --quick         # small versions, a few minutes
     python benchmarks/run.py --only curves   # one experiment (repeatable)
     python benchmarks/run.py --list          # what there is
+
+The suite answers "what does pretraining buy?": speed, cold start, memory,
+Fashion-MNIST accuracy, the head start epoch by epoch, few labels, transfer,
+pretraining choices and scale. ``--all`` adds the experiments behind single
+features (the tuned head-start table, the autoencoder, the generative
+classifiers, real-valued units, AIS); ``--quick`` runs small versions of all.
 
 Each experiment is one script in this folder, run in a fresh process (so that
 memory, threads and Numba's first compile are each its own); each writes a
@@ -23,6 +30,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+#: Experiments that only ``--all`` (or ``--only``, or ``--quick``) runs.
+EXTRA = {"head_start", "autoencoder", "generative", "units", "ais"}
 
 #: name: (script, arguments of the full run, of the quick run or None to skip
 #: it there, what it measures)
@@ -48,7 +58,7 @@ EXPERIMENTS = {
                  "pretrain on classes 0-4, fine-tune on 5-9, frozen layers"),
     "pretraining_choices": ("bench_pretraining_choices.py", [], ["--quick", "--seeds", "1"],
                             "CD-1 / CD-10 / PCD and epochs against the head start"),
-    "autoencoder": ("bench_autoencoder.py", ["--seeds", "1", "--epochs", "20"],
+    "autoencoder": ("bench_autoencoder.py", ["--seeds", "2", "--epochs", "20"],
                     ["--quick", "--seeds", "1"],
                     "784-1000-500-250-30 (and -2) autoencoder against PCA, random init"),
     "generative": ("bench_generative.py", ["--seeds", "2", "--fashion-seeds", "1"],
@@ -67,6 +77,8 @@ def parse_args(argv=None):
                         help="small versions of the experiments (a few minutes)")
     parser.add_argument("--only", action="append", choices=sorted(EXPERIMENTS),
                         metavar="NAME", help="run only this experiment (repeatable)")
+    parser.add_argument("--all", action="store_true",
+                        help="also the per-feature experiments (" + ", ".join(sorted(EXTRA)) + ")")
     parser.add_argument("--list", action="store_true", help="list the experiments")
     return parser.parse_args(argv)
 
@@ -75,9 +87,13 @@ def main(argv=None):
     args = parse_args(argv)
     if args.list:
         for name, (script, _, quick, what) in EXPERIMENTS.items():
-            print(f"{name:22s} {script:32s} {what}{'' if quick else ' (full runs only)'}")
+            notes = [n for n, on in (("--all", name in EXTRA), ("full runs only", not quick))
+                     if on]
+            suffix = f" ({', '.join(notes)})" if notes else ""
+            print(f"{name:22s} {script:32s} {what}{suffix}")
         return 0
-    names = args.only or list(EXPERIMENTS)
+    names = args.only or [name for name in EXPERIMENTS
+                          if args.all or args.quick or name not in EXTRA]
     env = dict(os.environ)
     if args.quick:
         env["DBN_BENCHMARK_RESULTS"] = str(HERE / "results" / "quick")
