@@ -213,15 +213,14 @@ class _BaseDBNNet(BaseEstimator):
         settings = dataclasses.replace(settings, early_stopping=False, adaptive=False)
         backprop = Backprop(coefs, intercepts, settings, len(labeled),
                             targets.shape[1], optimizer)
+        weights = self._loss_weights(fitted_targets)
         with np.errstate(over="ignore", invalid="ignore"):
-            total, reported = backprop.epoch(source, targets, labeled, rng,
-                                             self._loss_weights(fitted_targets))
+            total, reported = backprop.epoch(source, targets, labeled, rng, weights)
         penalty = backprop.penalty(len(labeled))
         loss = total / len(labeled) + penalty
         if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in backprop.params):
             raise divergence_error(settings.name, n_iter + 1, coefs, intercepts,
                                    settings.learning_rate)
-        weights = self._loss_weights(fitted_targets)
         if weights is not None:
             loss = reported / len(labeled) + float(np.mean(weights)) * penalty
         loss_curve.append(loss)
