@@ -35,7 +35,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     The model of Hinton, Osindero & Teh (2006): a stack of binary layers
     ``x -> h_1 -> ... -> pen`` pretrained greedily as RBMs, topped by an
     associative memory, an RBM over ``pen`` and the one-hot label (a
-    classification RBM, trained generatively). Up-down fine-tuning
+    classification RBM, by default as a hybrid). Up-down fine-tuning
     (contrastive wake-sleep) then unties each lower layer into recognition
     and generative weights and trains all of them, with CD-k at the top. A
     row is classified by a deterministic up-pass to ``pen`` and the exact
@@ -50,6 +50,16 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         top RBM sees with the label.
     top_components : int, default=2000
         Hidden units of the top RBM.
+    top_objective : {'hybrid', 'generative'}, default='hybrid'
+        How the top RBM learns, in its greedy training and during up-down:
+        'generative' is the paper's CD-k on ``log p(pen, y)``; 'hybrid'
+        adds the exact gradient of ``log p(y | pen)`` (the classification
+        RBM's hybrid, Larochelle & Bengio 2008), weighting the CD-k term by
+        ``top_generative_weight``. The default departs from the paper
+        because with its short schedules the generative top can fail to
+        tie the 10 label units to ``pen`` at all (see Notes).
+    top_generative_weight : float, default=0.5
+        Weight of the CD-k term in the 'hybrid' top objective.
     visible_units : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Input units: binary for data in [0, 1], unit-variance Gaussian for
         real-valued data (standardised internally, as GaussianRBM does);
@@ -110,6 +120,15 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
 
+    Notes
+    -----
+    On 10,000 Fashion-MNIST rows with the other defaults, the paper's
+    generative top after 20 CD-1 epochs gave the same ``p(y | x)`` to every
+    input (accuracy 0.10, with or without 10 up-down epochs); the hybrid top
+    scored 0.843 greedily and 0.855 after up-down (logistic regression on
+    the pixels: 0.830). On digits the two tops classify alike before
+    up-down; the hybrid's dreams are recognised as their class more often.
+
     References
     ----------
     G. E. Hinton, S. Osindero and Y.-W. Teh, "A fast learning algorithm for
@@ -129,6 +148,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "top_components": [Interval(Integral, 1, None, closed="left")],
+        "top_objective": [StrOptions({"generative", "hybrid"})],
+        "top_generative_weight": [Interval(Real, 0, None, closed="left")],
         "visible_units": [StrOptions({"auto", "bernoulli", "gaussian"})],
         "pretrain_epochs": [Interval(Integral, 1, None, closed="left")],
         "pretrain_learning_rate": [StrOptions({"auto"}),
@@ -156,6 +177,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         hidden_layer_sizes=(500, 500),
         *,
         top_components=2000,
+        top_objective="hybrid",
+        top_generative_weight=0.5,
         visible_units="auto",
         pretrain_epochs=20,
         pretrain_learning_rate="auto",
@@ -178,6 +201,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.top_components = top_components
+        self.top_objective = top_objective
+        self.top_generative_weight = top_generative_weight
         self.visible_units = visible_units
         self.pretrain_epochs = pretrain_epochs
         self.pretrain_learning_rate = pretrain_learning_rate
@@ -253,7 +278,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
             print(f"[{name}] training the top RBM: {sizes[-1]} + {len(classes)} label units "
                   f"-> {self.top_components} units", flush=True)
         top = RBMClassifier(
-            self.top_components, objective="generative", visible_units="bernoulli",
+            self.top_components, objective=self.top_objective,
+            generative_weight=self.top_generative_weight, visible_units="bernoulli",
             learning_rate=top_rate,
             batch_size=auto_batch_size(self.pretrain_batch_size, len(labeled)),
             n_iter=self.pretrain_epochs, cd_steps=self.cd_steps,
@@ -295,6 +321,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         B = min(auto_batch_size(self.batch_size, len(labeled)), len(labeled))
         buffer = np.empty((B, source.n_features), dtype=np.float32)
         velocity = {}
+        generative_weight = (self.top_generative_weight if self.top_objective == "hybrid"
+                             else None)
         history = {"log_conditional": [], "epoch_time": []}
         monitor = labeled[:2000]
         for epoch in range(self.updown_epochs):
@@ -305,7 +333,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
                 source.read(batch, buffer)
                 _updown.updown_step(buffer[:n].astype(np.float64), codes[batch], params,
                                     velocity, rng, k, self.updown_learning_rate,
-                                    self.updown_momentum, self.updown_weight_decay)
+                                    self.updown_momentum, self.updown_weight_decay,
+                                    generative_weight)
             arrays = [*params.R, *params.r, *params.G, *params.g, *params.top.arrays()]
             if not all(np.isfinite(a).all() for a in arrays):
                 raise DivergenceError(
@@ -341,8 +370,9 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         """Inputs "dreamt" by the model, with the label clamped to ``y``.
 
         Gibbs sampling runs ``n_steps`` sweeps in the top RBM (``pen`` and the
-        top hidden units) with the label fixed; the final ``pen`` states then
-        pass down through the generative weights.
+        top hidden units) with the label fixed; the final ``pen``
+        probabilities then pass down through the generative weights
+        (mean-field: each lower layer's probabilities, not samples).
 
         Parameters
         ----------
@@ -364,8 +394,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         rng = make_generator(random_state)
         params = self._params()
         start = (rng.random((n_samples, len(params.top.b))) < 0.5).astype(np.float64)
-        _, pen = _updown.top_gibbs(start, codes, params.top, n_steps, rng)
-        return self.rbms_[0]._to_input_units(_updown.down_pass(pen, params, rng))
+        pen, _ = _updown.top_gibbs(start, codes, params.top, n_steps, rng)
+        return self.rbms_[0]._to_input_units(_updown.down_pass(pen, params))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -71,13 +71,16 @@ def up_pass(X, p):
     return A
 
 
-def down_pass(pen, p, rng):
-    """Generative probabilities of the input given ``pen`` states, sampling the
-    layers in between (the directed part of a DBN)."""
+def down_pass(pen, p):
+    """Mean-field generative pass: the input means given ``pen`` probabilities,
+    each layer's probabilities standing in for its states. Sampling the layers
+    in between adds pixel noise that hides the class: on digits, judged by a
+    classifier of real images, mean-field dreams were recognised as their
+    clamped class more often (0.95 and 0.88 against 0.83 and 0.81, 2 seeds)."""
     A = pen
     for layer in range(len(p.G) - 1, -1, -1):
         pre = A @ p.G[layer] + p.g[layer]
-        A = p.input_mean(pre) if layer == 0 else _bernoulli(expit(pre), rng)
+        A = p.input_mean(pre) if layer == 0 else expit(pre)
     return A
 
 
@@ -100,8 +103,14 @@ def top_gibbs(pen, codes, top, n_steps, rng):
 
 
 def updown_step(X, codes, p, velocity, rng, cd_steps, learning_rate, momentum,
-                weight_decay):
-    """One contrastive wake-sleep update from the minibatch ``(X, codes)``."""
+                weight_decay, generative_weight=None):
+    """One contrastive wake-sleep update from the minibatch ``(X, codes)``.
+
+    ``generative_weight`` None trains the top RBM by CD-k alone (the paper);
+    a number makes its update the hybrid of the classification RBM, the exact
+    gradient of ``log p(y | pen)`` at the deterministic up-pass of ``X``
+    (what the classifier sees) plus that weight times the CD-k term.
+    The sleep phase still starts from the top chain either way."""
     n = len(X)
     top = p.top
     Kc = top.U.shape[1]
@@ -139,11 +148,19 @@ def updown_step(X, codes, p, velocity, rng, cd_steps, learning_rate, momentum,
         error = s_above - expit(s_below @ p.R[layer] + p.r[layer])
         grads[("R", layer)] = s_below.T @ error / n - weight_decay * p.R[layer]
         grads[("r", layer)] = error.mean(0)
-    grads[("W", 0)] = (pos_hidden.T @ pen - neg_hidden.T @ pen_neg) / n - weight_decay * top.W
-    grads[("U", 0)] = (pos_hidden.T @ Y - neg_hidden.T @ Y_neg) / n - weight_decay * top.U
-    grads[("b", 0)] = (pen - pen_neg).mean(0)
-    grads[("c", 0)] = (pos_hidden - neg_hidden).mean(0)
-    grads[("d", 0)] = (Y - Y_neg).mean(0)
+    cd_weight = 1.0 if generative_weight is None else generative_weight
+    grads[("W", 0)] = cd_weight * (pos_hidden.T @ pen - neg_hidden.T @ pen_neg) / n
+    grads[("U", 0)] = cd_weight * (pos_hidden.T @ Y - neg_hidden.T @ Y_neg) / n
+    grads[("b", 0)] = cd_weight * (pen - pen_neg).mean(0)
+    grads[("c", 0)] = cd_weight * (pos_hidden - neg_hidden).mean(0)
+    grads[("d", 0)] = cd_weight * (Y - Y_neg).mean(0)
+    if generative_weight is not None:
+        exact = top_model.zero_like(top)
+        top_model.discriminative_gradient(up_pass(X, p), codes, top, exact)
+        for name in ("W", "U", "c", "d"):
+            grads[(name, 0)] += getattr(exact, name) / n
+    grads[("W", 0)] -= weight_decay * top.W
+    grads[("U", 0)] -= weight_decay * top.U
     for key, grad in grads.items():
         param = _parameter(p, key)
         step = velocity.setdefault(key, np.zeros_like(param))

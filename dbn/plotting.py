@@ -197,3 +197,66 @@ def plot_codes(codes, labels=None, ax=None, title=None, class_names=None):
     if title:
         ax.set_title(title, fontsize="medium")
     return fig
+
+
+def plot_class_samples(classifier, n_per_class=10, image_shape=None, n_steps=1000,
+                       random_state=None, class_names=None):
+    """Class-conditional samples of a generative classifier, one row per class.
+
+    Parameters
+    ----------
+    classifier : fitted RBMClassifier or GenerativeDBNClassifier
+        Anything with ``classes_`` and ``sample(n_samples, y=..., n_steps=...,
+        random_state=...)``.
+    n_per_class : int, default=10
+        Samples in each row.
+    image_shape : tuple of int, default=None
+        (height, width); None for square images.
+    n_steps : int, default=1000
+        Gibbs sweeps of each chain (with the label clamped).
+    random_state : int, RandomState instance or None, default=None
+    class_names : dict or sequence, default=None
+        Row label of each class (``class_names[label]``); the labels
+        themselves by default.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dbn import RBMClassifier
+    >>> from dbn.plotting import plot_class_samples
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = RBMClassifier(64, n_iter=2, random_state=0).fit(X / 16, y)
+    >>> fig = plot_class_samples(clf, n_per_class=5, n_steps=10, random_state=0)
+    >>> len(fig.axes)
+    50
+    """
+    if not hasattr(classifier, "sample") or not hasattr(classifier, "fit"):
+        raise TypeError(f"{type(classifier).__name__} cannot draw samples: pass a fitted "
+                        "RBMClassifier or GenerativeDBNClassifier.")
+    check_is_fitted(classifier, "classes_")
+    if not isinstance(n_per_class, Integral) or n_per_class < 1:
+        raise ValueError(f"n_per_class must be a positive integer; got {n_per_class!r}.")
+    classes = classifier.classes_
+    wanted = np.repeat(classes, n_per_class)
+    samples = classifier.sample(len(wanted), y=wanted, n_steps=n_steps,
+                                random_state=random_state)
+    shape = _image_shape(samples.shape[1], image_shape)
+    n_rows = len(classes)
+    fig = _figure(figsize=(n_per_class * 0.7 + 0.8, n_rows * 0.7 + 0.4))
+    vmin, vmax = samples.min(), samples.max()
+    for i, image in enumerate(samples):
+        ax = fig.add_subplot(n_rows, n_per_class, i + 1)
+        ax.imshow(image.reshape(shape), cmap="gray", vmin=vmin, vmax=vmax,
+                  interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i % n_per_class == 0:
+            label = classes[i // n_per_class]
+            ax.set_ylabel(str(label if class_names is None else class_names[label]),
+                          rotation=0, ha="right", va="center", fontsize="small")
+    fig.suptitle(f"{type(classifier).__name__}: {n_per_class} samples per class")
+    return fig

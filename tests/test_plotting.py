@@ -93,3 +93,26 @@ def test_codes_render_one_colour_per_class_and_bad_shapes_are_named(digits):
         plot_codes(X[:, :3], y)
     with pytest.raises(ValueError, match="labels"):
         plot_codes(codes, y[:5])
+
+
+def test_class_samples_draw_one_labelled_row_per_class(digits):
+    from dbn import RBMClassifier
+    from dbn.plotting import plot_class_samples
+
+    X, y = digits
+    clf = RBMClassifier(32, n_iter=2, random_state=0).fit(X, y)
+    fig = plot_class_samples(clf, n_per_class=3, n_steps=5, random_state=0,
+                             class_names={c: f"digit {c}" for c in range(10)})
+    assert len(fig.axes) == 30
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == [f"digit {c}" for c in range(10)]
+    _png(fig)
+    with pytest.raises(ValueError, match="n_per_class"):
+        plot_class_samples(clf, n_per_class=0)
+    with pytest.raises(TypeError, match="cannot draw samples"):
+        plot_class_samples(LogisticRegressionLike())
+    with pytest.raises(NotFittedError):
+        plot_class_samples(RBMClassifier())
+
+
+class LogisticRegressionLike:
+    classes_ = np.arange(2)
