@@ -79,8 +79,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     rbms_ : list of BernoulliRBM or GaussianRBM
         The fitted RBMs, bottom first.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dbn import DBN
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> stack = DBN((64, 32), pretrain_epochs=2, random_state=0).fit(X / 16)
+    >>> stack.transform(X[:3] / 16).shape
+    (3, 32)
+    >>> len(stack.rbms_)
+    2
     """
 
     _parameter_constraints: dict = dict(PRETRAIN_CONSTRAINTS)

@@ -118,7 +118,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         ``"log_conditional"``: mean ``log p(y | x)`` of up to 2,000 labeled
         training rows after each up-down epoch; ``"epoch_time"``.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     Notes
     -----

@@ -455,6 +455,6 @@ _NET_ATTRS = """
     n_outputs_ : int
     out_activation_ : str
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
 """

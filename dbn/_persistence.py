@@ -180,6 +180,18 @@ def save(estimator, path):
     TypeError
         If ``estimator`` is not a dbn estimator or holds a value (e.g. a
         ``random_state`` of an unknown type) with no safe representation.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_digits
+    >>> import dbn
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = dbn.RBMClassifier(32, n_iter=2, random_state=0).fit(X / 16, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.dbn")
+    >>> dbn.save(clf, path)
+    >>> (dbn.load(path).predict(X / 16) == clf.predict(X / 16)).all()
+    np.True_
     """
     encoder = _Encoder()
     tree = encoder.estimator(estimator, "estimator")
@@ -471,6 +483,19 @@ def load(path):
         dbn model file, or written in a newer format than this dbn reads.
     FileNotFoundError
         If ``path`` does not exist.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_digits
+    >>> import dbn
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> rbm = dbn.BernoulliRBM(16, n_iter=2, random_state=0).fit(X / 16)
+    >>> path = os.path.join(tempfile.mkdtemp(), "rbm.dbn")
+    >>> dbn.save(rbm, path)
+    >>> loaded = dbn.load(path)
+    >>> type(loaded).__name__, (loaded.components_ == rbm.components_).all()
+    ('BernoulliRBM', np.True_)
     """
     source = repr(os.fspath(path)) if not hasattr(path, "read") else "the file object"
     try:

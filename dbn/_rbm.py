@@ -81,7 +81,7 @@ class BernoulliRBM(_BaseRBM):
         ``partial_fit`` call adds one).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
     history_ : dict of lists
         Per-epoch monitors: ``"reconstruction_error"`` (mean squared error per
@@ -188,6 +188,15 @@ class GaussianRBM(_BaseRBM):
     ``transform``, ``reconstruct``, ``gibbs``, ``sample`` and
     ``log_likelihood`` take and give data in its own units (``log_partition``
     includes the ``sum(log(scale_))`` that the change of units adds).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from dbn import GaussianRBM
+    >>> X, _ = load_diabetes(return_X_y=True)
+    >>> rbm = GaussianRBM(n_components=16, n_iter=3, random_state=0).fit(X)
+    >>> rbm.transform(X[:2]).shape
+    (2, 16)
     """
 
     _visible = GAUSSIAN

@@ -162,7 +162,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         ``"log_conditional"``: mean ``log p(y | x)`` of the labeled training
         rows per epoch; ``"epoch_time"``: seconds.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
 
     Notes

@@ -39,6 +39,17 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     rows, raw features) the mean 5-fold R^2 over 5 seeds is 0.490 to 0.491
     for any alpha from 1e-4 to 1e-3, level with Ridge's 0.490
     (``benchmarks/bench_units.py``).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from dbn import DBNRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = DBNRegressor((32,), pretrain_epochs=2, max_iter=20, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    >>> reg.coefs_[0].shape
+    (10, 32)
     """
     )
 

@@ -7,13 +7,36 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["load_fashion_mnist", "read_idx"]
+
 FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def read_idx(path):
-    """Read an IDX file (optionally gzip-compressed) into a numpy array."""
+    """Read an IDX file (optionally gzip-compressed) into a numpy array.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    array : ndarray
+        Of the file's element type and shape.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from dbn.datasets import read_idx
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny-idx1-ubyte")
+    >>> with open(path, "wb") as f:  # magic: 0, 0, type 0x08 (uint8), 1 dimension
+    ...     _ = f.write(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9]))
+    >>> read_idx(path)
+    array([7, 8, 9], dtype=uint8)
+    """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
@@ -46,10 +69,36 @@ def load_fashion_mnist(directory=None):
     else ``/usr/share/datasets/fashion-mnist`` (Debian's package
     ``dataset-fashion-mnist``).
 
+    Parameters
+    ----------
+    directory : str or path-like, default=None
+        Folder holding the four IDX files (gzip-compressed or not).
+
+    Returns
+    -------
+    X_train : ndarray of shape (60000, 784), dtype uint8
+    y_train : ndarray of shape (60000,), dtype uint8
+    X_test : ndarray of shape (10000, 784), dtype uint8
+    y_test : ndarray of shape (10000,), dtype uint8
+
     Raises
     ------
     FileNotFoundError
         With the command that installs the data when the files are missing.
+
+    Examples
+    --------
+    Needs ``apt-get install -y dataset-fashion-mnist``; without it the error
+    says so.
+
+    >>> from dbn.datasets import load_fashion_mnist
+    >>> try:
+    ...     X_train, y_train, X_test, y_test = load_fashion_mnist()
+    ... except FileNotFoundError as missing:
+    ...     X_train = None
+    ...     assert "dataset-fashion-mnist" in str(missing)
+    >>> X_train is None or X_train.shape == (60000, 784)
+    True
     """
     directory = Path(directory or os.environ.get("FASHION_MNIST_DIR", FASHION_MNIST_DIR))
     names = {

@@ -10,6 +10,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+__all__ = ["image_grid", "plot_filters", "plot_samples", "plot_training", "plot_codes",
+           "plot_class_samples"]
+
 
 def _figure(**kwargs):
     try:
@@ -54,6 +57,14 @@ def image_grid(rows, image_shape=None, n_cols=10, title=None, cmap="gray", scale
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dbn.plotting import image_grid
+    >>> fig = image_grid(np.random.default_rng(0).random((6, 64)), n_cols=3, title="noise")
+    >>> len(fig.axes)
+    6
     """
     rows = np.asarray(rows, dtype=np.float64)
     if rows.ndim != 2 or len(rows) == 0:
@@ -81,8 +92,28 @@ def image_grid(rows, image_shape=None, n_cols=10, title=None, cmap="gray", scale
 def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
     """The first ``n_filters`` rows of ``rbm.components_`` (one image per hidden unit).
 
-    ``rbm`` is a fitted BernoulliRBM or GaussianRBM, or a DBN estimator (its
-    first layer's filters are shown).
+    Parameters
+    ----------
+    rbm : fitted BernoulliRBM, GaussianRBM, DBN, DBNClassifier or DBNRegressor
+        For a DBN estimator, its first layer's filters are shown.
+    image_shape : tuple of int, default=None
+        (height, width); None for square images.
+    n_filters : int, default=100
+    n_cols : int, default=10
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dbn import BernoulliRBM
+    >>> from dbn.plotting import plot_filters
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> rbm = BernoulliRBM(20, n_iter=2, random_state=0).fit(X / 16)
+    >>> len(plot_filters(rbm, n_filters=20).axes)
+    20
     """
     from . import DBN, DBNClassifier, DBNRegressor
     from ._rbm_base import _BaseRBM
@@ -104,16 +135,56 @@ def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
 
 
 def plot_samples(samples, image_shape=None, n_cols=10):
-    """Samples (e.g. from ``rbm.sample`` or ``dbn.sample``) as an image grid."""
+    """Samples (e.g. from ``rbm.sample`` or ``dbn.sample``) as an image grid.
+
+    Parameters
+    ----------
+    samples : array-like of shape (n_samples, n_features)
+    image_shape : tuple of int, default=None
+        (height, width); None for square images.
+    n_cols : int, default=10
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dbn import BernoulliRBM
+    >>> from dbn.plotting import plot_samples
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> rbm = BernoulliRBM(20, n_iter=2, random_state=0).fit(X / 16)
+    >>> fig = plot_samples(rbm.sample(10, n_steps=50, random_state=0))
+    >>> len(fig.axes)
+    10
+    """
     return image_grid(samples, image_shape, n_cols, title="samples", scale="shared")
 
 
 def plot_training(estimator):
     """Training curves: each RBM's per-epoch monitors, then fine-tuning loss.
 
-    Works for a fitted RBM (its ``history_``), a DBN (each layer's), and a
-    DBNClassifier/DBNRegressor (layers' pretraining plus ``loss_curve_`` and
-    ``validation_scores_``).
+    Parameters
+    ----------
+    estimator : fitted RBM, DBN, DBNClassifier, DBNRegressor or DBNAutoencoder
+        An RBM shows its ``history_``, a DBN each layer's, and the supervised
+        nets their layers' pretraining plus ``loss_curve_`` and
+        ``validation_scores_``.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from dbn import DBN
+    >>> from dbn.plotting import plot_training
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> stack = DBN((32, 16), pretrain_epochs=3, random_state=0).fit(X / 16)
+    >>> fig = plot_training(stack)
+    >>> fig.savefig(__import__("io").BytesIO(), format="png")
     """
     rbms = getattr(estimator, "rbms_", None)
     if rbms is None:
@@ -170,6 +241,16 @@ def plot_codes(codes, labels=None, ax=None, title=None, class_names=None):
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.decomposition import PCA
+    >>> from dbn.plotting import plot_codes
+    >>> X, y = load_digits(return_X_y=True)
+    >>> fig = plot_codes(PCA(2).fit_transform(X), y, title="PCA")
+    >>> len(fig.axes[0].collections)
+    10
     """
     codes = np.asarray(codes, dtype=np.float64)
     if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) == 0:
