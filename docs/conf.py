@@ -76,6 +76,8 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "matplotlib_animations": False,
     "remove_config_comments": True,
-    "image_scrapers": ("matplotlib", unmanaged_figures),
+    # Ours first: pyplot's scraper closes its figures, which would make them
+    # look unmanaged to ours and be saved twice.
+    "image_scrapers": (unmanaged_figures, "matplotlib"),
 }
 os.environ.setdefault("MPLBACKEND", "Agg")
