@@ -23,11 +23,11 @@ epochs = 5 if quick else 30
 rbm = BernoulliRBM(n_components=128, n_iter=epochs, learning_rate=0.05, batch_size=20,
                    random_state=0).fit(X)
 fig = plot_samples(rbm.sample(30, n_steps=1000, random_state=0), image_shape=(8, 8))
-fig.suptitle("BernoulliRBM(128): 30 samples, 1000 Gibbs sweeps")
+_ = fig.suptitle("BernoulliRBM(128): 30 samples, 1000 Gibbs sweeps")
 
 # %%
 # The two-layer DBN: Gibbs sampling in the top RBM, then a down-pass.
 
 stack = DBN((128, 64), pretrain_epochs=epochs, random_state=0).fit(X)
 fig = plot_samples(stack.sample(30, n_steps=1000, random_state=0), image_shape=(8, 8))
-fig.suptitle("DBN((128, 64)): 30 samples")
+_ = fig.suptitle("DBN((128, 64)): 30 samples")
