@@ -287,7 +287,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, `n_features_in_`)
         """
         check_is_fitted(self)
         codes = check_array(X, dtype=[np.float64, np.float32], input_name="X")

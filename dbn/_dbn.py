@@ -235,7 +235,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        V : ndarray of shape (n_samples, n_features_in_)
+        V : ndarray of shape (n_samples, `n_features_in_`)
             Binary for Bernoulli visible units.
         """
         check_is_fitted(self)

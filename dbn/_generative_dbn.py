@@ -385,7 +385,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Means of the input units (probabilities for binary ones), in the
             data's units.
         """

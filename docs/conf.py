@@ -43,7 +43,19 @@ myst_heading_anchors = 4
 myst_enable_extensions = ["dollarmath"]
 
 autosummary_generate = True
-autodoc_default_options = {"inherited-members": False}
+# Every class page lists its public methods, inherited ones included (the
+# estimators get predict_proba, sample, score, ... from private mixins),
+# without scikit-learn's metadata-routing setters and Exception's own methods.
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": True,
+    "exclude-members": ", ".join([
+        "set_fit_request", "set_partial_fit_request", "set_score_request",
+        "set_transform_request", "set_predict_request", "set_inverse_transform_request",
+        "set_predict_proba_request", "set_output", "get_metadata_routing",
+        "with_traceback", "add_note", "args",
+    ]),
+}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
@@ -55,7 +67,7 @@ suppress_warnings = ["config.cache"]
 html_theme = "alabaster"
 html_title = f"dbn {release}"
 html_static_path = []
-templates_path = ["_templates"]
+
 
 intersphinx_mapping = {
     name: (url, str(HERE / "_inventories" / f"{name}.inv"))
@@ -73,6 +85,8 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": False,
     "reference_url": {"dbn": None},
+    "doc_module": ("dbn",),
+    "backreferences_dir": "generated/backreferences",
     "abort_on_example_error": True,
     "matplotlib_animations": False,
     "remove_config_comments": True,

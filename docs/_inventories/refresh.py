@@ -31,6 +31,15 @@ PROJECTS = {
 }
 
 
+# Labels of scikit-learn's user guide that its mixins' docstrings (inherited
+# here: ``score``) refer to with :ref:.
+SKLEARN_LABELS = {
+    "accuracy_score": ("modules/model_evaluation.html#accuracy-score", "Accuracy score"),
+    "r2_score": ("modules/model_evaluation.html#r2-score",
+                 "R² score, the coefficient of determination"),
+}
+
+
 def entries(modules, pattern):
     for module_name in modules:
         module = importlib.import_module(module_name)
@@ -56,7 +65,11 @@ def main():
         header = (f"# Sphinx inventory version 2\n# Project: {project}\n"
                   f"# Version: {version}\n"
                   "# The remainder of this file is compressed using zlib.\n")
-        body = "\n".join(entries(modules, pattern)) + "\n"
+        lines = list(entries(modules, pattern))
+        if name == "sklearn":
+            lines += [f"{label} std:label -1 {uri} {title}"
+                      for label, (uri, title) in SKLEARN_LABELS.items()]
+        body = "\n".join(lines) + "\n"
         (HERE / f"{name}.inv").write_bytes(header.encode() + zlib.compress(body.encode()))
         print(f"{name}.inv: {body.count(chr(10))} names ({project} {version})")
 
