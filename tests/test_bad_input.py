@@ -277,6 +277,7 @@ PARAM_CASES = {
         dict(updown_epochs=-1), dict(top_cd_steps=0), dict(top_cd_steps=(3, 0)),
         dict(top_cd_steps=()), dict(updown_learning_rate=0.0), dict(updown_momentum=1.0),
         dict(batch_size=0), dict(visible_units="binary"),
+        dict(top_objective="discriminative"), dict(top_generative_weight=-0.5),
     ],
 }
 
