@@ -142,6 +142,7 @@ SAMPLERS = ("up-down DBN", "RBMClassifier generative")
 
 
 def main():
+    from joblib import Parallel, delayed
     from sklearn.linear_model import LogisticRegression
 
     args = experiment_arguments(__doc__, seeds=2, extra=lambda p: p.add_argument(
@@ -162,8 +163,6 @@ def main():
             for family, choice in choices.items():
                 chosen.setdefault(family, []).append(
                     ", ".join(f"{k} {v:g}" for k, v in choice.items()))
-            from joblib import Parallel, delayed
-
             refits = dict(zip(tuned, Parallel(n_jobs=2)(
                 delayed(fit_and_score)(model, X, y, Xt, yt) for model in tuned.values()),
                 strict=True))
