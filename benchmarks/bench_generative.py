@@ -155,7 +155,7 @@ FIT_ORDER = ("up-down DBN", "RBMClassifier hybrid", "up-down DBN, paper's genera
              "RBMClassifier generative", "LogisticRegression (pixels)")
 
 
-def final_fits(name, X, y, Xt, yt, seeds, refits, quick):
+def final_fits(name, X, y, seeds, refits, quick):
     """Every model to fit on all training rows, for every seed: the DBN
     families once per seed, each RBMClassifier objective's chosen setting
     ``refits`` times (random states ``refits * seed + i``: the spread of one
@@ -198,7 +198,7 @@ def main():
     for name, (X, y, Xt, yt), shape in datasets(args.quick):
         seeds = args.seeds if name == "digits" else args.fashion_seeds
         judge = LogisticRegression(max_iter=1000).fit(X, y)
-        models, chosen = final_fits(name, X, y, Xt, yt, seeds, args.refits, args.quick)
+        models, chosen = final_fits(name, X, y, seeds, args.refits, args.quick)
         keys = sorted(models, key=lambda key: FIT_ORDER.index(key[0]))
         fitted = dict(zip(keys, Parallel(n_jobs=2)(
             delayed(fit_and_score)(models[key], X, y, Xt, yt) for key in keys), strict=True))
