@@ -203,9 +203,9 @@ def main():
         fitted = dict(zip(keys, Parallel(n_jobs=2)(
             delayed(fit_and_score)(models[key], X, y, Xt, yt) for key in keys), strict=True))
         scores, seconds, recognised = {}, {}, {}
-        for family, seed, refit in sorted(fitted, key=lambda key: (FIT_ORDER.index(key[0]),
-                                                                   key[1], key[2])):
-            model, score, elapsed = fitted[family, seed, refit]
+        # ``keys`` (a stable sort of seed-major insertions) is already in
+        # (family, seed, refit) order, which pairs the objectives' fits.
+        for (family, seed, refit), (model, score, elapsed) in fitted.items():
             seconds.setdefault(family, []).append(elapsed)
             scores.setdefault(family, []).append(score)
             if family in SAMPLERS and refit == 0:
