@@ -123,8 +123,16 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         real-valued data, which the model standardises itself (``mean_``,
         ``scale_``). 'auto' decides from the training data's range.
     learning_rate : float or 'auto', default='auto'
-        'auto' is 0.1 for Bernoulli visible units and 0.01 for Gaussian ones,
-        which need smaller steps (as GaussianRBM's default).
+        The initial step size. 'auto' is 0.1 for Bernoulli visible units and
+        0.01 for Gaussian ones, which need smaller steps (as GaussianRBM's
+        default).
+    learning_rate_schedule : {'constant', 'linear'}, default='constant'
+        'linear' lowers the step size after every minibatch, linearly from
+        ``learning_rate`` to zero at the end of the last epoch, so that the
+        fitted parameters settle instead of being one noisy minibatch step
+        (with a constant rate the hold-out accuracy of successive epochs can
+        differ by a percentage point or more, most with a generative term).
+        'constant' keeps ``learning_rate`` throughout.
     batch_size : int, default=20
     n_iter : int, default=30
         Epochs over the training rows.
@@ -197,6 +205,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         "unlabeled_weight": [Interval(Real, 0, None, closed="left")],
         "visible_units": [StrOptions({"auto", "bernoulli", "gaussian"})],
         "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "linear"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "cd_steps": [Interval(Integral, 1, None, closed="left")],
@@ -218,6 +227,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         unlabeled_weight=0.1,
         visible_units="auto",
         learning_rate="auto",
+        learning_rate_schedule="constant",
         batch_size=20,
         n_iter=30,
         cd_steps=1,
@@ -235,6 +245,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         self.unlabeled_weight = unlabeled_weight
         self.visible_units = visible_units
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.batch_size = batch_size
         self.n_iter = n_iter
         self.cd_steps = cd_steps
@@ -307,7 +318,8 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         for epoch in range(self.n_iter):
             start = time.perf_counter()
             total, n_labeled = 0.0, 0
-            for batch in source.batches(B, rng, self.shuffle, rows=rows):
+            batches = source.batches(B, rng, self.shuffle, rows=rows)
+            for i, batch in enumerate(batches):
                 n = len(batch)
                 source.read(batch, buffer)
                 X = buffer[:n].astype(np.float64)
@@ -326,7 +338,10 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
                     model.generative_gradient(X[~is_labeled], batch_codes[~is_labeled],
                                               params, grads, rng, mean_fn, self.cd_steps,
                                               self.unlabeled_weight)
-                model.sgd_step(params, velocity, grads, n, learning_rate,
+                rate = learning_rate
+                if self.learning_rate_schedule == "linear":
+                    rate *= 1.0 - (epoch + i / len(batches)) / self.n_iter
+                model.sgd_step(params, velocity, grads, n, rate,
                                self.momentum, self.weight_decay)
             if not all(np.isfinite(a).all() for a in params.arrays()):
                 raise DivergenceError(

@@ -100,6 +100,30 @@ def test_every_objective_learns_digits(digits, objective, learning_seed, learnin
     assert len(clf.history_["log_conditional"]) == clf.n_iter_
 
 
+@pytest.mark.parametrize("schedule", ["linear", "constant"])
+def test_learning_rate_schedule(tiny, monkeypatch, schedule):
+    """'linear' steps with the full rate first and decreases it after every
+    minibatch to just above zero; 'constant' keeps it."""
+    X, y = tiny
+    rates = []
+    real_step = model.sgd_step
+
+    def recording_step(p, velocity, grads, n_rows, learning_rate, *args):
+        rates.append(learning_rate)
+        real_step(p, velocity, grads, n_rows, learning_rate, *args)
+
+    monkeypatch.setattr(model, "sgd_step", recording_step)
+    RBMClassifier(8, learning_rate=0.2, learning_rate_schedule=schedule, batch_size=10,
+                  n_iter=3, random_state=0).fit(X, y)
+    rates = np.array(rates)
+    assert len(rates) == 3 * 4 and rates[0] == pytest.approx(0.2)
+    if schedule == "constant":
+        np.testing.assert_allclose(rates, 0.2)
+    else:
+        np.testing.assert_allclose(np.diff(rates), -0.2 / 12)
+        assert rates[-1] == pytest.approx(0.2 / 12)
+
+
 def test_class_conditional_samples_look_like_their_class(digits, learning_seed,
                                                          learning_check):
     Xtr, Xte, ytr, yte = digits
