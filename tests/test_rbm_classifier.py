@@ -124,6 +124,18 @@ def test_learning_rate_schedule(tiny, monkeypatch, schedule):
         assert rates[-1] == pytest.approx(0.2 / 12)
 
 
+def test_hybrid_beats_discriminative_on_digits_with_a_decaying_rate(digits, learning_seed,
+                                                                   learning_check):
+    """The benchmark's setting (bench_generative.py): with the rate decaying to
+    zero, the generative term improves on the purely discriminative model."""
+    Xtr, Xte, ytr, yte = digits
+    scores = {objective: RBMClassifier(objective=objective, learning_rate_schedule="linear",
+                                       random_state=learning_seed).fit(Xtr, ytr).score(Xte, yte)
+              for objective in ("hybrid", "discriminative")}
+    learning_check("hybrid minus discriminative digits test accuracy",
+                   scores["hybrid"] - scores["discriminative"], above=0.0)
+
+
 def test_class_conditional_samples_look_like_their_class(digits, learning_seed,
                                                          learning_check):
     Xtr, Xte, ytr, yte = digits
