@@ -124,6 +124,12 @@ def test_learning_rate_schedule(tiny, monkeypatch, schedule):
         assert rates[-1] == pytest.approx(0.2 / 12)
 
 
+def test_unknown_learning_rate_schedule_is_refused(tiny):
+    X, y = tiny
+    with pytest.raises(ValueError, match="learning_rate_schedule"):
+        RBMClassifier(learning_rate_schedule="cosine").fit(X, y)
+
+
 def test_hybrid_beats_discriminative_on_digits_with_a_decaying_rate(digits, learning_seed,
                                                                    learning_check):
     """The benchmark's setting (bench_generative.py): with the rate decaying to
