@@ -21,9 +21,10 @@ On digits (80/20 stratified split, pixels / 16) and Fashion-MNIST (60,000 /
   from 0.001, 0.03 and 1 (log-spaced) at the learning rate the discriminative search
   chose. Every RBMClassifier lowers its rate linearly to zero over its 30
   epochs (``learning_rate_schedule='linear'``): with a constant rate the
-  hold-out score of the last epoch is a noisy draw (on Fashion-MNIST it moves
-  by up to a point from one epoch to the next), and the search would pick
-  settings by that noise. The chosen setting of each objective is refitted
+  hold-out score of the last epoch is a noisy draw (on Fashion-MNIST it moved
+  by up to 1.2 points from one epoch to the next, 2 with a generative term),
+  and the search would pick settings by that noise. The chosen setting of
+  each objective is refitted
   ``--refits`` times (3) per seed with different random states, and the
   hybrid's gap to the discriminative model is reported per pair of fits;
 * class-conditional samples: 10 per class from the up-down DBN ("dreams",
