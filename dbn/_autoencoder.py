@@ -239,6 +239,8 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         self.n_layers_ = len(coefs) + 1
         self.n_outputs_ = source.n_features
         self.out_activation_ = out_act
+        self.solver_ = settings.solver
+        result.pop("optimizer_state")
         for key, value in result.items():
             setattr(self, key, value)
         return self

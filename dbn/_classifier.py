@@ -184,8 +184,12 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         Every call, the first included, then runs one epoch of backprop over
         its labeled rows, the optimizer's state carrying over between calls.
         ``early_stopping``, ``learning_rate='adaptive'`` and ``max_iter`` do
-        not apply. After :meth:`fit` (or :func:`dbn.load`) the optimizer
-        starts afresh.
+        not apply. The solver ('auto' resolved once) and
+        ``hidden_layer_sizes``, ``visible_units`` and ``hidden_units`` are
+        those of the first call: changing them later raises ValueError until
+        :meth:`fit` starts afresh. :meth:`fit` discards the optimizer's state
+        (the next call starts a fresh one from the fitted net); :func:`dbn.save`
+        keeps it, so a loaded model continues exactly.
 
         Parameters
         ----------

@@ -48,6 +48,8 @@ class FineTuneSettings:
     adaptive: bool
     shuffle: bool
     verbose: int
+    #: partial_fit: one epoch that continues a run, with no convergence warning.
+    incremental: bool = False
 
 
 def choose_solver(solver, learning_rate_init, pretrained_start, is_classifier):
@@ -155,22 +157,35 @@ def divergence_error(name, epoch, coefs, intercepts, learning_rate):
     )
 
 
-def make_optimizer(params, settings):
-    """The optimizer ``settings.solver`` names, over the arrays ``params``."""
+def make_optimizer(params, settings, state=None):
+    """The optimizer ``settings.solver`` names, over the arrays ``params``.
+
+    ``state`` (from an optimizer's ``state()``) continues an earlier run; it
+    must belong to the same solver and match ``params`` array for array.
+    """
+    if state is not None:
+        if not isinstance(state, dict) or state.get("solver") != settings.solver:
+            found = state.get("solver") if isinstance(state, dict) else state
+            raise ValueError(f"{settings.name}: the optimizer state to continue is for "
+                             f"solver {found!r}, not {settings.solver!r}; call fit to "
+                             "start afresh.")
+        moments = {k: v for k, v in state.items() if k != "solver"}
+    else:
+        moments = {}
     if settings.solver == "adam":
-        return AdamOptimizer(params, learning_rate=settings.learning_rate)
+        return AdamOptimizer(params, learning_rate=settings.learning_rate, **moments)
     return SGDOptimizer(params, learning_rate=settings.learning_rate,
-                        momentum=settings.momentum, nesterov=settings.nesterov)
+                        momentum=settings.momentum, nesterov=settings.nesterov, **moments)
 
 
 class Backprop:
     """A net's minibatch buffers, gradients and optimizer: epochs of backprop.
 
-    The layer arrays are updated in place. ``optimizer`` continues an earlier
-    run (``partial_fit``); its ``params`` must be these layers' arrays.
+    The layer arrays are updated in place. ``optimizer_state`` (an
+    optimizer's ``state()``) continues an earlier run (``partial_fit``).
     """
 
-    def __init__(self, coefs, intercepts, settings, n_rows, n_targets, optimizer=None):
+    def __init__(self, coefs, intercepts, settings, n_rows, n_targets, optimizer_state=None):
         s = settings
         self.settings = s
         self.batch_size = min(auto_batch_size(s.batch_size, n_rows), n_rows)
@@ -180,7 +195,7 @@ class Backprop:
         self.n_layers = len(coefs)
         self.trainable = [layer >= s.frozen_layers for layer in range(self.n_layers)] * 2
         self.grads = [*self.net.coef_grads, *self.net.intercept_grads]
-        self.optimizer = make_optimizer(self.params, s) if optimizer is None else optimizer
+        self.optimizer = make_optimizer(self.params, s, optimizer_state)
         self.target_buf = np.empty((self.batch_size, n_targets), dtype=np.float32)
 
     def epoch(self, source, targets, rows, rng, loss_weights=None):
@@ -223,7 +238,7 @@ class Backprop:
 
 
 def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_outputs,
-              loss_weights=None, on_epoch=None):
+              loss_weights=None, on_epoch=None, optimizer_state=None, loss_curve=()):
     """Backprop through the unrolled net; returns the fitted monitors.
 
     ``targets`` None trains the net to reproduce its input (an autoencoder:
@@ -233,25 +248,30 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
     units in which ``loss_curve_`` reports it. ``on_epoch(epoch, coefs,
     intercepts)``, if given, sees the layers after every epoch (read only:
     the benchmarks' learning curves).
+
+    ``fit`` and ``partial_fit`` both train through here: ``partial_fit`` runs
+    one epoch (``settings.incremental``) that continues an earlier run from
+    its ``optimizer_state`` and ``loss_curve``. The result holds the
+    optimizer's final state under ``"optimizer_state"``.
     """
     s = settings
     name = s.name
     train_rows, val_rows = split_rows(labeled, targets, rng, s)
     n_train = len(train_rows)
     n_targets = source.n_features if targets is None else targets.shape[1]
-    backprop = Backprop(coefs, intercepts, s, n_train, n_targets)
+    backprop = Backprop(coefs, intercepts, s, n_train, n_targets, optimizer_state)
     optimizer, params = backprop.optimizer, backprop.params
     report_scale = 1.0 if loss_weights is None else float(np.mean(loss_weights))
 
     stopper = PlateauStopper(s.tol, s.n_iter_no_change, adaptive=s.adaptive)
-    loss_curve, val_scores, epoch_times = [], [], []
+    loss_curve, val_scores, epoch_times = list(loss_curve), [], []
     best_score, best_params = -np.inf, None
-    n_iter = 0
-    if s.verbose:
+    n_iter = first_iter = len(loss_curve)
+    if s.verbose and not s.incremental:
         print(f"[{name}] fine-tuning {n_train} rows with {s.solver} at learning rate "
               f"{s.learning_rate:g}, up to {s.max_iter} epochs", flush=True)
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(s.max_iter):
+        for epoch in range(first_iter, first_iter + s.max_iter):
             start = time.perf_counter()
             total, reported = backprop.epoch(source, targets, train_rows, rng, loss_weights)
             n_iter = epoch + 1
@@ -279,7 +299,7 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
             if on_epoch is not None:
                 on_epoch(n_iter, coefs, intercepts)
             if s.verbose:
-                left = (s.max_iter - n_iter) * float(np.mean(epoch_times[-5:]))
+                left = (first_iter + s.max_iter - n_iter) * float(np.mean(epoch_times[-5:]))
                 print(f"{message}, {epoch_times[-1]:.2f} s, at most ~{left:.0f} s left",
                       flush=True)
             if action == "stop":
@@ -291,11 +311,12 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
                           f"learning rate lowered to {optimizer.learning_rate:g}",
                           flush=True)
         else:
-            warn(
-                f"{name}: fine-tuning reached max_iter={s.max_iter} epochs without "
-                "converging; raise max_iter or use early_stopping=True.",
-                ConvergenceWarning,
-            )
+            if not s.incremental:
+                warn(
+                    f"{name}: fine-tuning reached max_iter={s.max_iter} epochs without "
+                    "converging; raise max_iter or use early_stopping=True.",
+                    ConvergenceWarning,
+                )
     if s.early_stopping and best_params is not None:
         for p, best in zip(params, best_params, strict=True):
             p[...] = best
@@ -306,4 +327,5 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
         "validation_scores_": val_scores if s.early_stopping else None,
         "best_validation_score_": best_score if s.early_stopping else None,
         "n_iter_": n_iter,
+        "optimizer_state": optimizer.state(),
     }

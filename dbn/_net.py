@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._data import iter_blocks, training_statistics, validate_rows
-from ._finetuning import Backprop, FineTuneSettings, choose_solver, divergence_error, fine_tune
+from ._finetuning import FineTuneSettings, choose_solver, fine_tune
 from ._network import glorot_uniform, predict_block
 from ._pretraining import (
     PRETRAIN_CONSTRAINTS,
@@ -129,17 +129,102 @@ class _BaseDBNNet(BaseEstimator):
 
     # ---------------------------------------------------------------- fit
 
+    #: Parameters that shape the net built by the first ``fit``/``partial_fit``
+    #: call; ``partial_fit`` refuses to continue once they change.
+    _ARCHITECTURE_PARAMS = ("hidden_layer_sizes", "visible_units", "hidden_units")
+
     def _fit(self, X, y, on_epoch=None):
-        source = validate_rows(self, X, reset=True)
-        targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows)
-        coefs, intercepts, rbms, rng, settings = self._build(source, targets)
+        """Start afresh: pretrain (or transfer), unroll, fine-tune ``max_iter`` epochs."""
+        return self._train(X, y, incremental=False, on_epoch=on_epoch)
+
+    def _partial_fit(self, X, y, classes=None):
+        """One epoch of fine-tuning over ``(X, y)``; the first call builds the net.
+
+        The first call pretrains the stack on its own rows (``pretrain_epochs``
+        epochs per layer; or takes ``pretrained=``) and fixes everything the
+        data decide (input units, classes, batch size 'auto', target scaling)
+        and the solver. The optimizer's state and the generator carry over
+        from call to call (and through ``dbn.save``/``dbn.load``);
+        ``early_stopping`` and ``learning_rate='adaptive'`` do not apply.
+        """
+        return self._train(X, y, incremental=True, classes=classes)
+
+    def _train(self, X, y, *, incremental, classes=None, on_epoch=None):
+        """The one training path of ``fit`` and ``partial_fit``.
+
+        ``fit`` (and the first ``partial_fit``) builds a new net and discards
+        everything earlier calls left; a later ``partial_fit`` continues the
+        net, optimizer and generator of the calls before it. Both then hand
+        the layers to :func:`~dbn._finetuning.fine_tune`.
+        """
+        resume = incremental and hasattr(self, "coefs_")
+        source = validate_rows(self, X, reset=not resume)
+        kwargs = self._partial_targets_kwargs(classes, refit=resume) if incremental else {}
+        targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows, **kwargs)
+        optimizer_state, loss_curve = None, ()
+        if resume:
+            self._check_unchanged_architecture()
+            rbms = self.rbms_
+            state = vars(self).get("_partial_state")
+            # Copies, so that a call that fails leaves the estimator as it was.
+            coefs, intercepts = copy.deepcopy(self._training_layers())
+            if state is None:  # after fit: the fitted net, a fresh optimizer
+                rng = make_generator(self.random_state)
+            else:
+                optimizer_state, rng = copy.deepcopy((state["optimizer"], state["rng"]))
+            settings = self._fine_tune_settings(self.out_activation_, solver=self.solver_)
+            loss_curve = self.loss_curve_
+        else:
+            coefs, intercepts, rbms, rng, settings = self._build(source, targets)
+        if incremental:
+            settings = dataclasses.replace(settings, max_iter=1, early_stopping=False,
+                                           adaptive=False, incremental=True)
         result = fine_tune(source, targets, labeled, coefs, intercepts, rng, settings,
                            self._score_outputs, self._loss_weights(fitted_targets),
-                           on_epoch=on_epoch)
+                           on_epoch=on_epoch, optimizer_state=optimizer_state,
+                           loss_curve=loss_curve)
+        optimizer_state = result.pop("optimizer_state")
         # Only now, with everything computed, does the estimator change.
-        self._publish(fitted_targets, rbms, coefs, intercepts, settings.output_activation,
-                      result)
+        self._publish(fitted_targets, rbms, coefs, intercepts, settings, result)
+        if incremental:
+            self._partial_state = {"optimizer": optimizer_state, "rng": rng}
         return self
+
+    def _check_unchanged_architecture(self):
+        """Refuse to continue a net whose defining parameters changed since it was built."""
+        built = vars(self).get("_built_with", {})
+        current = self._architecture()
+        for name, value in current.items():
+            if name in built and built[name] != value:
+                raise ValueError(
+                    f"{type(self).__name__}.partial_fit continues the net built with "
+                    f"{name}={built[name]!r}, but {name} is now {value!r}; call fit to "
+                    "start afresh with the new value (or set it back)."
+                )
+        fitted_solver = vars(self).get("solver_")
+        if fitted_solver is None:
+            # Fitted before solver_ existed: resolve as fit did.
+            self.solver_ = self._fine_tune_settings(
+                self.out_activation_, self._pretrained_start(self.rbms_)).solver
+        elif self.solver not in ("auto", fitted_solver):
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit continues a net trained with "
+                f"solver={fitted_solver!r}, but solver is now {self.solver!r}; call fit to "
+                "start afresh with the new solver (or set it back)."
+            )
+        if self.frozen_layers > len(self.coefs_) - 1:
+            raise ValueError(
+                f"frozen_layers={self.frozen_layers} exceeds the {len(self.coefs_) - 1} "
+                "hidden layer(s) of the fitted net."
+            )
+
+    def _architecture(self):
+        return {"hidden_layer_sizes": tuple(layer_sizes(self.hidden_layer_sizes)),
+                "visible_units": self.visible_units, "hidden_units": self.hidden_units}
+
+    def _pretrained_start(self, rbms):
+        """Whether fine-tuning starts from pretrained (or transferred) hidden layers."""
+        return any(rbm is not None for rbm in rbms) or self.pretrained is not None
 
     def _build(self, source, targets):
         """The unrolled net before fine-tuning: hidden layers from ``pretrained=``,
@@ -164,10 +249,10 @@ class _BaseDBNNet(BaseEstimator):
         W_out, b_out = glorot_uniform(sizes[-1], targets.shape[1], out_act, rng)
         coefs.append(W_out)
         intercepts.append(b_out)
-        pretrained_start = any(rbm is not None for rbm in rbms) or self.pretrained is not None
-        return coefs, intercepts, rbms, rng, self._fine_tune_settings(out_act, pretrained_start)
+        settings = self._fine_tune_settings(out_act, self._pretrained_start(rbms))
+        return coefs, intercepts, rbms, rng, settings
 
-    def _publish(self, fitted_targets, rbms, coefs, intercepts, out_activation, result):
+    def _publish(self, fitted_targets, rbms, coefs, intercepts, settings, result):
         for key, value in fitted_targets.items():
             setattr(self, key, value)
         self.rbms_ = rbms
@@ -175,62 +260,14 @@ class _BaseDBNNet(BaseEstimator):
         self.intercepts_ = intercepts
         self.n_layers_ = len(coefs) + 1
         self.n_outputs_ = coefs[-1].shape[1]
-        self.out_activation_ = out_activation
+        self.out_activation_ = settings.output_activation
+        self.solver_ = settings.solver
         for key, value in result.items():
             setattr(self, key, value)
-
-    def _partial_fit(self, X, y, classes=None):
-        """One epoch of fine-tuning over ``(X, y)``; the first call builds the net.
-
-        The first call pretrains the stack on its own rows (``pretrain_epochs``
-        epochs per layer; or takes ``pretrained=``) and fixes everything the
-        data decide (input units, classes, batch size 'auto', target scaling).
-        The optimizer's state and the generator carry over from call to
-        call; ``early_stopping`` and ``learning_rate='adaptive'`` do not apply.
-        """
-        first = not hasattr(self, "coefs_")
-        source = validate_rows(self, X, reset=first)
-        if first:
-            targets, labeled, fitted_targets = self._prepare_targets(
-                y, source.n_rows, **self._partial_targets_kwargs(classes))
-            coefs, intercepts, rbms, rng, settings = self._build(source, targets)
-            optimizer, loss_curve, n_iter = None, [], 0
-        else:
-            targets, labeled, fitted_targets = self._prepare_targets(
-                y, source.n_rows, **self._partial_targets_kwargs(classes, refit=True))
-            rbms = self.rbms_
-            coefs, intercepts = self._training_layers()
-            state = vars(self).get("_partial_state")
-            # Copies, so that a call that fails leaves the estimator as it was.
-            coefs, intercepts, optimizer, rng = copy.deepcopy(
-                (coefs, intercepts, None if state is None else state["optimizer"],
-                 make_generator(self.random_state) if state is None else state["rng"]))
-            if optimizer is not None:
-                optimizer.params = [*coefs, *intercepts]
-            settings = self._fine_tune_settings(self.out_activation_,
-                                                any(r is not None for r in rbms))
-            loss_curve, n_iter = list(self.loss_curve_), self.n_iter_
-        settings = dataclasses.replace(settings, early_stopping=False, adaptive=False)
-        backprop = Backprop(coefs, intercepts, settings, len(labeled),
-                            targets.shape[1], optimizer)
-        weights = self._loss_weights(fitted_targets)
-        with np.errstate(over="ignore", invalid="ignore"):
-            total, reported = backprop.epoch(source, targets, labeled, rng, weights)
-        penalty = backprop.penalty(len(labeled))
-        loss = total / len(labeled) + penalty
-        if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in backprop.params):
-            raise divergence_error(settings.name, n_iter + 1, coefs, intercepts,
-                                   settings.learning_rate)
-        if weights is not None:
-            loss = reported / len(labeled) + float(np.mean(weights)) * penalty
-        loss_curve.append(loss)
-        result = {"loss_curve_": loss_curve, "loss_": loss,
-                  "best_loss_": float(np.min(loss_curve)), "validation_scores_": None,
-                  "best_validation_score_": None, "n_iter_": n_iter + 1}
-        self._publish(fitted_targets, rbms, coefs, intercepts, settings.output_activation,
-                      result)
-        self._partial_state = {"optimizer": backprop.optimizer, "rng": rng}
-        return self
+        if not settings.incremental or "_built_with" not in vars(self):
+            self._built_with = self._architecture()
+        # fit starts afresh; partial_fit sets its own state after this.
+        vars(self).pop("_partial_state", None)
 
     def _partial_targets_kwargs(self, classes, refit=False):
         """Extra arguments of ``_prepare_targets`` in ``partial_fit`` (subclasses)."""
@@ -279,9 +316,11 @@ class _BaseDBNNet(BaseEstimator):
                 fan_in = size
         return coefs, intercepts, rbms
 
-    def _fine_tune_settings(self, output_activation, pretrained_start):
-        solver, rate = choose_solver(self.solver, self.learning_rate_init, pretrained_start,
-                                     self._is_classifier_net)
+    def _fine_tune_settings(self, output_activation, pretrained_start=False, solver=None):
+        """Fine-tuning settings from the parameters; ``solver`` overrides the
+        resolution of 'auto' (the solver a net was built with)."""
+        solver, rate = choose_solver(solver or self.solver, self.learning_rate_init,
+                                     pretrained_start, self._is_classifier_net)
         return FineTuneSettings(
             name=type(self).__name__,
             hidden_activation=self._hidden_activation,
@@ -451,6 +490,9 @@ _NET_ATTRS = """
     best_validation_score_ : float or None
     n_iter_ : int
         Fine-tuning epochs run.
+    solver_ : {'sgd', 'adam'}
+        The solver fine-tuning used ('auto' resolved once, by the first call
+        to ``fit`` or ``partial_fit``).
     n_layers_ : int
     n_outputs_ : int
     out_activation_ : str

@@ -31,6 +31,7 @@ from ._classifier import DBNClassifier
 from ._dbn import DBN
 from ._generative_dbn import GenerativeDBNClassifier
 from ._net import _BaseDBNNet
+from ._optimizers import state_problem
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
 from ._rbm_training import TrainingState
@@ -150,10 +151,9 @@ class _Encoder:
         }
 
 
-#: Attributes a model file leaves out: the fine-tuned nets' ``partial_fit``
-#: optimizer state (moments as large as the weights); after loading,
-#: ``partial_fit`` continues with a fresh optimizer.
-_UNSAVED_ATTRIBUTES = frozenset({"_partial_state"})
+#: Attributes a model file leaves out (none today: the fine-tuned nets'
+#: ``partial_fit`` optimizer state is saved, so a loaded net continues exactly).
+_UNSAVED_ATTRIBUTES = frozenset()
 
 
 def save(estimator, path):
@@ -162,9 +162,9 @@ def save(estimator, path):
     The file is a ZIP archive of ``.npy`` arrays and JSON parameters (see
     ``docs/model-files.md``); no pickle is involved, so loading it cannot run
     code. Fitted and unfitted estimators are both saved, with everything
-    needed to continue training (e.g. an RBM's ``partial_fit`` random state;
-    the fine-tuned nets' ``partial_fit`` optimizer state is left out, so
-    their ``partial_fit`` after loading starts a fresh optimizer).
+    needed to continue training (an RBM's ``partial_fit`` random state, the
+    fine-tuned nets' ``partial_fit`` optimizer state and generator), so a
+    loaded model's ``partial_fit`` continues exactly as the original's would.
 
     Parameters
     ----------
@@ -397,6 +397,15 @@ def _inconsistency(est):
                                     (f"intercepts_[{i}]", (widths[i + 1],), b)])
         if problem:
             return problem
+    partial = vars(est).get("_partial_state")
+    if partial is not None:
+        # The optimizer moments partial_fit hands to the Numba kernels.
+        if not (isinstance(partial, dict) and set(partial) == {"optimizer", "rng"}
+                and isinstance(partial["rng"], np.random.Generator)):
+            return "_partial_state is not an optimizer state and a numpy Generator"
+        problem = state_problem(partial["optimizer"], [*coefs, *intercepts])
+        if problem:
+            return f"_partial_state optimizer {problem}"
     if isinstance(est, DBNAutoencoder):
         acts = vars(est).get("activations_")
         if not (isinstance(acts, list) and len(acts) == len(coefs) and len(coefs) % 2 == 0

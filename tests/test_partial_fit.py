@@ -130,3 +130,147 @@ def test_a_streamed_net_saves_and_keeps_streaming(digits, tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     loaded.partial_fit(X[200:400], y[200:400])
     assert loaded.n_iter_ == 2
+
+
+# --------------------------------------------------- one training path, one state
+
+NETS = [
+    (DBNClassifier, {"classes": np.arange(3)}, lambda X, y: y % 3),
+    (DBNRegressor, {}, lambda X, y: 30.0 * X[:, 20] - 5.0 * X[:, 43] + 2.0),
+]
+
+
+def _small(digits):
+    X, y = digits
+    return X[:150], y[:150]
+
+
+def _same_layers(a, b):
+    return all(np.array_equal(p, q) for p, q in zip(layers(a), layers(b), strict=True))
+
+
+@pytest.mark.parametrize("Est, first, target", NETS)
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_fit_discards_what_partial_fit_left(digits, Est, first, target, solver):
+    """partial_fit x2, fit, partial_fit is fit, partial_fit: fit starts afresh."""
+    X, y = _small(digits)
+    t = target(X, y)
+    params = dict(hidden_layer_sizes=(8,), pretrain_epochs=1, max_iter=2, solver=solver,
+                  random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        history = Est(**params)
+        history.partial_fit(X, t, **first)
+        history.partial_fit(X[:60], t[:60])
+        history.fit(X, t)
+        assert "_partial_state" not in vars(history)
+        fresh = Est(**params).fit(X, t)
+        assert _same_layers(history, fresh)
+        history.partial_fit(X, t)
+        fresh.partial_fit(X, t)
+    assert _same_layers(history, fresh)
+    assert history.loss_curve_ == fresh.loss_curve_
+
+
+@pytest.mark.parametrize("Est, first, target", NETS)
+def test_fit_with_new_sizes_after_partial_fit_does_not_reuse_the_optimizer(
+        digits, Est, first, target):
+    """The sequence that wrote past the optimizer's arrays (a segfault) before
+    fit discarded the partial_fit state."""
+    X, y = _small(digits)
+    t = target(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Est((4,), pretrain_epochs=1, max_iter=2, random_state=0)
+        model.partial_fit(X, t, **first)
+        model.set_params(hidden_layer_sizes=(300,)).fit(X, t)
+        model.partial_fit(X, t)
+    assert model.coefs_[0].shape == (64, 300)
+    state = model._partial_state["optimizer"]
+    moments = state.get("velocities") or state.get("first")
+    assert [m.shape for m in moments] == [p.shape for p in layers(model)]
+
+
+@pytest.mark.parametrize("Est, first, target", NETS)
+@pytest.mark.parametrize("name, value", [("hidden_layer_sizes", (5,)),
+                                         ("hidden_units", "relu"),
+                                         ("visible_units", "gaussian"),
+                                         ("solver", "other")])
+def test_partial_fit_refuses_a_changed_architecture(digits, Est, first, target, name, value):
+    X, y = _small(digits)
+    t = target(X, y)
+    model = Est((8,), pretrain_epochs=1, random_state=0)
+    model.partial_fit(X, t, **first)
+    if value == "other":
+        value = "adam" if model.solver_ == "sgd" else "sgd"
+    before = [p.copy() for p in layers(model)]
+    with pytest.raises(ValueError, match=f"{name}.*call fit to start afresh"):
+        model.set_params(**{name: value}).partial_fit(X, t)
+    for a, b in zip(before, layers(model), strict=True):
+        np.testing.assert_array_equal(a, b)
+    # Setting it back continues; fit accepts the new value and starts afresh.
+    model.set_params(**{name: Est().get_params()[name] if name != "hidden_layer_sizes"
+                        else (8,)})
+    model.partial_fit(X, t)
+    assert model.n_iter_ == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.set_params(**{name: value}, max_iter=1).fit(X, t)
+    assert model.n_iter_ == 1
+
+
+def test_solver_is_resolved_once(digits):
+    """'auto' resolves from the start of the net (pretrained or not) in fit,
+    and partial_fit continues with that solver, even when the transferred
+    net's layers started from Glorot's initialisation (rbms_ all None)."""
+    X, y = _small(digits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        random_init = DBNClassifier((8,), pretrain_epochs=0, max_iter=2,
+                                    random_state=0).fit(X, y)
+        assert random_init.rbms_ == [None] and random_init.solver_ == "adam"
+        model = DBNClassifier((8,), pretrained=random_init, max_iter=2,
+                              random_state=0).fit(X, y)
+    assert model.solver_ == "sgd"
+    model.partial_fit(X, y)
+    assert model.solver_ == "sgd"
+    assert model._partial_state["optimizer"]["solver"] == "sgd"
+
+
+@pytest.mark.parametrize("Est, first, target", NETS)
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_a_loaded_or_unpickled_net_continues_exactly(digits, tmp_path, Est, first, target,
+                                                      solver):
+    import pickle
+
+    import dbn
+
+    X, y = _small(digits)
+    t = target(X, y)
+    model = Est((8,), pretrain_epochs=1, solver=solver, random_state=0)
+    model.partial_fit(X, t, **first)
+    model.partial_fit(X[:70], t[:70])
+    dbn.save(model, tmp_path / "m.dbn")
+    copies = [dbn.load(tmp_path / "m.dbn"), pickle.loads(pickle.dumps(model))]
+    for est in [model, *copies]:
+        est.partial_fit(X, t)
+    for copy in copies:
+        assert _same_layers(model, copy)
+        assert copy.loss_curve_ == model.loss_curve_
+
+
+def test_a_model_file_with_a_mismatched_optimizer_state_is_refused(digits, tmp_path):
+    """The optimizer's moments reach Numba kernels that do not check bounds."""
+    import dbn
+    from dbn.exceptions import ModelFileError
+
+    X, y = _small(digits)
+    model = DBNClassifier((8,), pretrain_epochs=1, solver="sgd", random_state=0)
+    model.partial_fit(X, y, classes=np.arange(10))
+    model._partial_state["optimizer"]["velocities"][0] = np.zeros((3, 3), np.float32)
+    dbn.save(model, tmp_path / "bad.dbn")
+    with pytest.raises(ModelFileError, match="_partial_state"):
+        dbn.load(tmp_path / "bad.dbn")
+    # The same state reached in memory is refused before any kernel runs.
+    with pytest.raises(ValueError, match=r"velocities\[0\]"):
+        model.partial_fit(X, y)
