@@ -156,13 +156,15 @@ def validate_rows(estimator, X, *, reset):
 
     Floating arrays keep their dtype (float32 or float64, no copy); other
     numeric arrays become float32, the training precision, so no float64 copy
-    of the data is ever made here.
+    of the data is ever made here. The source's ``result_dtype`` is still
+    scikit-learn's for ``X`` (float64 for integer input, see ``result_dtype_of``).
     """
     if is_lazy_array(X):
         return _validate_lazy(estimator, X, reset=reset)
     # Lists and other array-likes without a dtype become float64, as numpy
     # would make them: the same values as a float64 array, so the same model.
     typed = isinstance(X, np.ndarray) or sp.issparse(X)
+    given = X.dtype if typed else None
     X = validate_data(
         estimator,
         X,
@@ -170,9 +172,17 @@ def validate_rows(estimator, X, *, reset):
         dtype=[np.float32, np.float64] if typed else [np.float64, np.float32],
         reset=reset,
     )
+    result = result_dtype_of(X.dtype if given is None else given)
     if sp.issparse(X):
-        return DenseRows(_check_csr_structure(X, "X"))
-    return DenseRows(X)
+        return DenseRows(_check_csr_structure(X, "X"), result_dtype=result)
+    return DenseRows(X, result_dtype=result)
+
+
+def result_dtype_of(dtype):
+    """The precision in which scikit-learn's transformers answer input of
+    ``dtype``: float32 for float32, float64 for anything else (integers,
+    booleans, float16 and float64 alike)."""
+    return np.dtype(np.float32 if np.dtype(dtype) == np.float32 else np.float64)
 
 
 def _check_csr_structure(X, input_name):
@@ -252,6 +262,9 @@ class RowSource(Protocol):
     n_rows: int
     n_features: int
     dtype: np.dtype
+    #: The precision that results computed from these rows are given in (see
+    #: ``result_dtype_of``; e.g. float64 for integer rows read as float32).
+    result_dtype: np.dtype
 
     def batches(self, batch_size, rng, shuffle, rows=None):
         """Row-index arrays of the minibatches of one epoch (over ``rows`` if given)."""
@@ -283,12 +296,14 @@ class DenseRows:
     """Rows of a numpy array or memmap (gathered in any order), or of a scipy
     CSR matrix (densified a batch at a time, never as a whole)."""
 
-    def __init__(self, X):
+    def __init__(self, X, result_dtype=None):
         # A CSR matrix's duplicate entries are summed by the gather kernel;
         # the user's matrix is never modified.
         self.X = X
         self.n_rows, self.n_features = X.shape
         self.dtype = X.dtype
+        self.result_dtype = (result_dtype_of(X.dtype) if result_dtype is None
+                             else np.dtype(result_dtype))
         self._sparse = sp.issparse(X)
         self._pages = None if self._sparse else MappedPages.behind(X)
         if self._pages is not None:
@@ -327,6 +342,7 @@ class LazyRows:
         self.X = X
         self.n_rows, self.n_features = (int(s) for s in X.shape)
         self.dtype = np.dtype(X.dtype)
+        self.result_dtype = result_dtype_of(self.dtype)
 
     def batches(self, batch_size, rng, shuffle, rows=None):
         # Contiguous batches of sorted rows; shuffling permutes whole batches.
@@ -445,6 +461,7 @@ class StandardizedRows:
         self.source = source
         self.n_rows, self.n_features = source.n_rows, source.n_features
         self.dtype = source.dtype
+        self.result_dtype = getattr(source, "result_dtype", result_dtype_of(source.dtype))
         self.center = np.asarray(center, dtype=np.float64)
         self.scale = np.asarray(scale, dtype=np.float64)
         self._center32 = self.center.astype(np.float32)

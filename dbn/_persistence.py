@@ -361,7 +361,8 @@ def _inconsistency(est):
             return "rbms_ do not stack (layer widths differ)"
         return None
     if isinstance(est, BernoulliRBM | GaussianRBM):
-        H = est.n_components
+        # The fitted shapes, which set_params after fitting does not change.
+        H = _rows(vars(est).get("components_"), est.n_components)
         shapes = [("components_", (H, n_in)),
                   ("intercept_hidden_", (H,)),
                   ("intercept_visible_", (n_in,))]
@@ -380,7 +381,7 @@ def _inconsistency(est):
             return "_training_state.rng is not a numpy Generator"
         kept = [("velocity", (n_in + 1, H + 1)), ("hidden_mean", (H,)),
                 ("base_visible_bias", (n_in,)), ("log_variance_velocity", (n_in,)),
-                ("chains", (est.batch_size, H + 1))]
+                ("chains", (_rows(state.chains, est.batch_size), H + 1))]
         return _bad_array(est, [(f"_training_state.{name}", shape, getattr(state, name))
                                 for name, shape in kept if getattr(state, name) is not None])
     coefs, intercepts = vars(est).get("coefs_"), vars(est).get("intercepts_")
@@ -454,6 +455,11 @@ def _generative_dbn_inconsistency(est, n_in):
         if problem:
             return problem
     return None
+
+
+def _rows(value, default):
+    """The row count of a 2-D array ``value``, else ``default``."""
+    return value.shape[0] if isinstance(value, np.ndarray) and value.ndim == 2 else default
 
 
 def _bad_array(est, expected):

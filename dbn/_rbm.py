@@ -87,6 +87,18 @@ class BernoulliRBM(_BaseRBM):
         Per-epoch monitors: ``"reconstruction_error"`` (mean squared error per
         feature of the mean-field reconstruction of up to 1000 training rows)
         and ``"epoch_time"`` (seconds).
+    h_samples_ : ndarray of shape (batch_size, n_components), float32, or None
+        Hidden states of the persistent chains (scikit-learn's name), with
+        ``persistent=True``: the model samples that the next update's negative
+        phase continues from (sampled states: 0/1 for Bernoulli hidden units).
+        A minibatch of fewer rows (the last of an epoch, or data smaller than
+        ``batch_size``) advances only the first chains; chains start with
+        every unit off. A read-only view that ``dbn.save`` and pickling keep
+        with the model. None with ``persistent=False``: CD-k restarts its
+        negative phase at the data at every update, so no model samples
+        persist between updates.
+        (scikit-learn's ``BernoulliRBM`` always trains with persistent CD;
+        ``persistent=True`` is the corresponding setting.)
 
     Notes
     -----
@@ -97,8 +109,9 @@ class BernoulliRBM(_BaseRBM):
     The data are read minibatch by minibatch: a ``numpy.memmap``, a scipy CSR
     matrix or a lazily sliced array-like is never converted whole. Floating
     input keeps its dtype; other numeric input is converted to float32.
-    Training runs in float32; :meth:`transform` computes in float64 for
-    float64 input and in float32 otherwise.
+    Training runs in float32; :meth:`transform`, :meth:`reconstruct` and
+    :meth:`gibbs` compute and answer in float32 for float32 input and in
+    float64 otherwise (integer input included), as scikit-learn does.
 
     Examples
     --------
@@ -160,7 +173,7 @@ class GaussianRBM(_BaseRBM):
     Attributes
     ----------
     components_, intercept_hidden_, intercept_visible_, n_iter_,
-    n_features_in_, history_
+    n_features_in_, history_, h_samples_
         As in :class:`BernoulliRBM`; ``intercept_visible_`` starts at the
         data's column means.
     sigma_ : ndarray of shape (n_features,)

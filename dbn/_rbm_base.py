@@ -140,6 +140,15 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         ``fit(X)`` with ``n_iter=n``. Each call counts as one epoch for the
         momentum schedule.
 
+        Training parameters such as ``learning_rate``, ``momentum``,
+        ``cd_steps`` or ``weight_decay`` may change between calls. Those that
+        fix the model or the shape of its training state may not:
+        ``n_components``, ``hidden_units``, ``persistent``, ``batch_size``
+        with ``persistent=True`` (the number of chains) and, for
+        :class:`GaussianRBM`, ``learn_variance`` and ``standardize``; changing
+        one raises a ``ValueError`` that names it (call :meth:`fit` to start
+        anew).
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -171,6 +180,8 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         ``docs/design.md``): a DBN validates and scans its data once and hands
         the source to each layer, instead of ``fit`` doing it again.
         """
+        if incremental:
+            self._check_architecture()
         means, stds, lo, hi = statistics
         if not incremental:
             self.n_features_in_ = source.n_features
@@ -201,7 +212,44 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         self._publish(state)
         if self._real_valued:
             self.mean_, self.scale_ = center, scale
+        self._fitted_architecture = self._architecture()
         return self
+
+    def _architecture(self):
+        """The parameters that fix the model and the shapes of its training
+        state (besides ``n_components``), which ``partial_fit`` may not change."""
+        architecture = {"hidden_units": self.hidden_units,
+                        "persistent": bool(self.persistent)}
+        if self.persistent:
+            # The number of persistent chains.
+            architecture["batch_size"] = int(self.batch_size)
+        if self._real_valued:
+            architecture["learn_variance"] = bool(self.learn_variance)
+            architecture["standardize"] = bool(self.standardize)
+        return architecture
+
+    def _check_architecture(self):
+        """Refuse to continue training a model whose architecture the
+        parameters no longer describe (as ``DBN.partial_fit`` refuses a
+        changed stack)."""
+        fitted_h = self.components_.shape[0]
+        if self.n_components != fitted_h:
+            raise ValueError(
+                f"n_components={self.n_components} differs from the {fitted_h} hidden "
+                "units that partial_fit continues; call fit to start anew."
+            )
+        # Models saved before dbn recorded the architecture are not checked.
+        fitted = vars(self).get("_fitted_architecture")
+        if not isinstance(fitted, dict):
+            return
+        for name, value in self._architecture().items():
+            if name in fitted and fitted[name] != value:
+                what = " (its number of persistent chains)" if name == "batch_size" else ""
+                raise ValueError(
+                    f"{name}={value!r} differs from the {name}={fitted[name]!r} that the "
+                    f"fitted model was trained with{what}, which partial_fit continues; "
+                    "call fit to start anew."
+                )
 
     def _cd_settings(self):
         return CDSettings(
@@ -218,12 +266,6 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         params = pack_params(
             self.components_.T, self.intercept_hidden_, self.intercept_visible_
         )
-        H = self.n_components
-        if params.shape[1] != H + 1:
-            raise ValueError(
-                f"n_components={H} does not match the fitted model's "
-                f"{params.shape[1] - 1} hidden units; call fit to start anew."
-            )
         log_variance = None
         if learn_variance:
             log_variance = 2.0 * np.log(getattr(self, "sigma_", np.ones(params.shape[0] - 1)))
@@ -260,11 +302,33 @@ class _BaseRBM(_RBMLayer, _GenerativeMixin, ClassNamePrefixFeaturesOutMixin,
         Returns
         -------
         h : ndarray of shape (n_samples, n_components)
-            float64 for float64 input, float32 otherwise.
+            float32 for float32 input, float64 otherwise (integer input
+            included), as scikit-learn's transformers.
         """
         check_is_fitted(self)
         source = validate_rows(self, X, reset=False)
         return self._hidden_probabilities(source)
+
+    @property
+    def h_samples_(self):
+        """Hidden states of the persistent chains, or None without them.
+
+        scikit-learn's name for the negative phase's persistent state. A
+        read-only view of what ``partial_fit`` continues from (see the class
+        docstring's ``h_samples_``).
+        """
+        if "components_" not in vars(self):
+            raise AttributeError(
+                f"'{type(self).__name__}' object has no attribute 'h_samples_' "
+                "(it is not fitted yet)"
+            )
+        chains = getattr(vars(self).get("_training_state"), "chains", None)
+        if chains is None:
+            return None
+        # The chains carry a trailing column of ones (the bias unit).
+        view = chains[:, :-1].view()
+        view.flags.writeable = False
+        return view
 
     @property
     def _n_features_out(self):

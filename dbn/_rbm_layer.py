@@ -65,7 +65,14 @@ class _RBMLayer:
         return weights
 
     def _compute_dtype(self, source):
-        return np.float64 if source.dtype == np.float64 else np.float32
+        """The precision of inference on ``source``: scikit-learn's for the
+        data as given, float32 for float32 input and float64 otherwise
+        (integer input included, although its rows are read as float32,
+        which holds integers up to 2**24 exactly)."""
+        dtype = getattr(source, "result_dtype", None)
+        if dtype is None:
+            dtype = np.float32 if source.dtype == np.float32 else np.float64
+        return np.dtype(dtype).type
 
     def _hidden_probabilities(self, source, dtype=None):
         """Hidden means: probabilities, or ``max(0, x)`` for rectified units."""

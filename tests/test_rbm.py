@@ -224,10 +224,15 @@ def test_scattered_labeled_rows_of_a_lazy_array_are_read_alone():
     assert_allclose(clf.predict_proba(X[labeled]), clf.predict_proba(lazy)[labeled])
 
 
-def test_integer_input_becomes_float32_not_float64():
+def test_integer_input_trains_in_float32_and_transforms_to_float64():
+    # Training reads integer rows as float32 (no float64 copy of the data):
+    # the same model as from the float32 copy. Features come in float64, as
+    # scikit-learn gives them for integer input.
     X = np.random.default_rng(0).integers(0, 2, size=(50, 6))
-    rbm = BernoulliRBM(n_components=3, n_iter=1, random_state=0).fit(X)
-    assert rbm.transform(X).dtype == np.float32
+    kw = dict(n_components=3, n_iter=1, random_state=0)
+    rbm = BernoulliRBM(**kw).fit(X)
+    assert_array_equal(rbm.components_, BernoulliRBM(**kw).fit(X.astype(np.float32)).components_)
+    assert rbm.transform(X).dtype == np.float64
 
 
 def test_data_outside_unit_interval_warns_with_advice():
