@@ -28,7 +28,9 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             "        deep sigmoid net on small data.")
         + """    unlabeled : scalar or None, default=None
         Target value that marks a row as unlabeled: such rows are used for
-        pretraining only, never for fine-tuning or as a class.
+        pretraining only, never for fine-tuning or as a class. Its type must
+        be able to match the labels of y (a string for string labels, a number
+        for numeric ones); otherwise fit raises a ValueError.
 
     Attributes
     ----------

@@ -64,6 +64,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     pretrain_momentum : float, default=0.9
         Final momentum (0.5 for the first five epochs of every layer).
     pretrain_weight_decay : float, default=1e-4
+    shuffle : bool, default=True
+        Visit the rows in a new random order in every epoch of every layer.
+        False keeps the data's order.
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
         Print a line per layer and per epoch.
@@ -94,7 +97,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     2
     """
 
-    _parameter_constraints: dict = dict(PRETRAIN_CONSTRAINTS)
+    _parameter_constraints: dict = {**PRETRAIN_CONSTRAINTS, "shuffle": ["boolean"]}
 
     def __init__(
         self,
@@ -109,6 +112,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         persistent=False,
         pretrain_momentum=0.9,
         pretrain_weight_decay=1e-4,
+        shuffle=True,
         random_state=None,
         verbose=0,
         n_jobs=None,
@@ -123,6 +127,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.persistent = persistent
         self.pretrain_momentum = pretrain_momentum
         self.pretrain_weight_decay = pretrain_weight_decay
+        self.shuffle = shuffle
         self.random_state = random_state
         self.verbose = verbose
         self.n_jobs = n_jobs
@@ -258,7 +263,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         H : ndarray of shape (n_samples, hidden_layer_sizes[-1])
-            float64 for float64 input, float32 otherwise.
+            float32 for float32 input, float64 otherwise (as scikit-learn's
+            ``BernoulliRBM``).
         """
         check_is_fitted(self)
         source = validate_rows(self, X, reset=False)

@@ -1,6 +1,6 @@
 """Class labels of the classifiers: validation, the unlabeled marker, codes."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -34,6 +34,7 @@ def encode_labels(y, n_rows, unlabeled, name, classes=None):
             "; give unlabeled rows a label value and pass it as unlabeled= (e.g. -1)."
         )
     if unlabeled is not None:
+        _check_marker(y, unlabeled)
         labeled_mask = ~_equals(y, unlabeled)
         if not labeled_mask.any():
             raise ValueError(
@@ -52,7 +53,7 @@ def encode_labels(y, n_rows, unlabeled, name, classes=None):
             f"{type_of_target(y_labeled)}."
         )
     if classes is not None:
-        return _encode_against(classes, y_labeled, labeled_mask, name)
+        return _encode_against(classes, y_labeled, labeled_mask, name, unlabeled)
     classes, labeled_codes = np.unique(y_labeled, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(
@@ -64,8 +65,13 @@ def encode_labels(y, n_rows, unlabeled, name, classes=None):
     return classes, codes, np.flatnonzero(labeled_mask).astype(np.int64)
 
 
-def _encode_against(classes, y_labeled, labeled_mask, name):
+def _encode_against(classes, y_labeled, labeled_mask, name, unlabeled=None):
     classes = np.unique(np.asarray(classes))
+    if unlabeled is not None and _equals(classes, unlabeled).any():
+        raise ValueError(
+            f"classes={classes.tolist()} holds the unlabeled marker unlabeled={unlabeled!r}"
+            "; rows marked unlabeled never form a class: leave it out of classes."
+        )
     if len(classes) < 2:
         raise ValueError(f"{name} needs at least 2 classes; got classes={classes.tolist()}.")
     unknown = ~np.isin(y_labeled, classes)
@@ -75,6 +81,46 @@ def _encode_against(classes, y_labeled, labeled_mask, name):
     codes = np.full(len(labeled_mask), -1, dtype=np.int64)
     codes[labeled_mask] = np.searchsorted(classes, y_labeled)
     return classes, codes, np.flatnonzero(labeled_mask).astype(np.int64)
+
+
+def _kind(value):
+    """'string', 'number' or None (anything else) for one label or marker."""
+    if isinstance(value, str | bytes | np.str_ | np.bytes_):
+        return "string"
+    if isinstance(value, Real | np.bool_):
+        return "number"
+    return None
+
+
+def _check_marker(y, unlabeled):
+    """Refuse an ``unlabeled`` marker that could never equal a label of ``y``
+    (an int marker with string labels, a string with numeric ones): it would
+    silently leave every row labeled, and a label spelling the marker
+    differently (``'-1'`` for ``-1``, as ``np.array(['a', -1])`` makes it)
+    would become a class."""
+    if np.ndim(unlabeled) != 0:
+        raise ValueError(f"unlabeled must be a scalar label value or None; got "
+                         f"{unlabeled!r}.")
+    marker = _kind(unlabeled)
+    if y.dtype.kind in "US":
+        kinds = {"string"}
+    elif y.dtype.kind in "biuf":
+        kinds = {"number"}
+    else:
+        kinds = {_kind(v) for v in y}
+    if marker is not None and marker in kinds:
+        return
+    held = " or ".join(f"{k}s" for k in sorted(kinds - {None})) or "other objects"
+    example = next((v for v in y if _kind(v) is not None), y[0] if len(y) else None)
+    if isinstance(example, np.generic):
+        example = example.item()
+    hint = (f"e.g. unlabeled={str(unlabeled)!r}" if kinds == {"string"}
+            else "a number such as unlabeled=-1")
+    raise ValueError(
+        f"unlabeled={unlabeled!r} ({type(unlabeled).__name__}) can never match the "
+        f"labels of y, which are {held} (e.g. {example!r}): no row would count as "
+        f"unlabeled. Pass the marker as y holds it ({hint})."
+    )
 
 
 def _equals(y, value):

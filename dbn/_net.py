@@ -458,6 +458,9 @@ _NET_DOC = """
     n_iter_no_change : int, default=10
     tol : float, default=1e-4
     shuffle : bool, default=True
+        Visit the rows in a new random order every epoch, in each layer's
+        pretraining and in fine-tuning. False keeps the data's order;
+        ``random_state`` still seeds the weights, Gibbs sampling and dropout.
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
         Progress per layer and per epoch.

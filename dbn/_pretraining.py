@@ -101,10 +101,14 @@ class PretrainSettings:
     #: Hidden units of the top layer when they differ (the linear code layer
     #: of an autoencoder), else None.
     top_hidden_units: object = None
+    #: Visit the rows in a new random order every epoch (each RBM's
+    #: ``shuffle``); False keeps the data's order.
+    shuffle: bool = True
 
     @classmethod
     def from_params(cls, params, name, n_rows, visible_units):
-        """Settings from the ``pretrain_*`` parameters of a DBN estimator."""
+        """Settings from the ``pretrain_*`` parameters of a DBN estimator (and
+        its ``shuffle``, which applies to pretraining as to fine-tuning)."""
         return cls(
             name=name,
             visible_units=visible_units,
@@ -118,6 +122,7 @@ class PretrainSettings:
             weight_decay=params["pretrain_weight_decay"],
             verbose=max(int(params["verbose"]), 0),
             top_hidden_units=params.get("code_units"),
+            shuffle=bool(params.get("shuffle", True)),
         )
 
 
@@ -145,6 +150,7 @@ def rbm_for_layer(settings, layer, n_components, seed, top=False):
         persistent=s.persistent,
         momentum=s.momentum,
         weight_decay=s.weight_decay,
+        shuffle=s.shuffle,
         random_state=seed,
         verbose=s.verbose,
     )

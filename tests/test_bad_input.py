@@ -4,6 +4,7 @@ and method: never a Numba typing error, a crash, a hang or a model full of NaN.
 The tables below are the contract; hypothesis explores beyond them.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -12,9 +13,11 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
+from numpy.testing import assert_array_equal
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.multiclass import type_of_target
 
 from dbn import (
     DBN,
@@ -22,6 +25,7 @@ from dbn import (
     DBNAutoencoder,
     DBNClassifier,
     DBNRegressor,
+    DivergenceError,
     GaussianRBM,
     GenerativeDBNClassifier,
     RBMClassifier,
@@ -228,6 +232,27 @@ def test_unlabeled_rows_problems_are_named():
         _fit("DBNClassifier", FACTORIES["DBNClassifier"](unlabeled=-1), GOOD, one_class_left)
 
 
+@pytest.mark.parametrize("name", ["DBNClassifier", "RBMClassifier", "GenerativeDBNClassifier"])
+def test_unlabeled_marker_that_cannot_match_the_labels_is_named(name):
+    strings = np.array(["a", "b", "c"])[LABELS]
+    # np.array(["a", -1]) holds the marker as the string '-1': not a class either
+    stringified = np.array([*strings[:25], *[-1] * 5])
+    for y, marker, match in ((strings, -1, r"unlabeled=-1 \(int\) can never match.*strings"),
+                             (stringified, -1, r"unlabeled=-1 .*e\.g\. unlabeled='-1'"),
+                             (LABELS, "?", r"unlabeled='\?' \(str\) can never match.*numbers"),
+                             (LABELS, [-1], "unlabeled must be a scalar")):
+        with pytest.raises(ValueError, match=match):
+            _fit(name, FACTORIES[name](unlabeled=marker), GOOD, y)
+    est = _fit(name, FACTORIES[name](unlabeled="-1"), GOOD, stringified)
+    assert list(est.classes_) == ["a", "b", "c"]
+
+
+def test_unlabeled_marker_among_partial_fit_classes_is_named():
+    clf = FACTORIES["DBNClassifier"](unlabeled=-1)
+    with pytest.raises(ValueError, match=r"classes=\[-1, 0, 1, 2\] holds the unlabeled marker"):
+        _quiet(clf.partial_fit, GOOD, LABELS, classes=[-1, 0, 1, 2])
+
+
 # -------------------------------------------------------------- parameters
 
 PARAM_CASES = {
@@ -363,12 +388,69 @@ def test_exact_log_partition_refuses_to_enumerate_too_much():
 # -------------------------------------------------------------- hypothesis
 
 FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+CLASSIFIERS = {"DBNClassifier", "RBMClassifier", "GenerativeDBNClassifier"}
 
 
 def _finite_outputs(name, est, X):
     X = np.clip(np.nan_to_num(X), -1e3, 1e3)
     out = est.predict(X) if name in SUPERVISED else est.transform(X)
     return np.isfinite(np.asarray(out, dtype=np.float64)).all()
+
+
+def _value_problems(values, too_large, too_large_message):
+    """Patterns of the messages that the NaN, infinite and too large entries
+    of ``values`` earn."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "fc":
+        return []
+    problems = []
+    if np.isnan(values).any():
+        problems.append("NaN")
+    if np.isinf(values).any():
+        problems.append("infinity")
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size and finite.max() > too_large:
+        problems.append(too_large_message)
+    return problems
+
+
+def _x_problems(name, X, y):
+    """Patterns of the messages that fitting ``name`` on ``(X, y)`` may earn."""
+    X = np.asarray(X)
+    problems = []
+    if X.dtype.kind == "c":
+        problems.append("Complex data not supported")
+    if X.ndim == 0:
+        problems.append("Expected 2D array, got scalar array")
+        if name in SUPERVISED:
+            problems.append("requires y")
+    elif X.ndim == 1:
+        problems.append("Expected 2D array, got 1D array")
+    elif X.ndim > 2:
+        problems.append(f"Found array with dim {X.ndim}")
+    else:
+        if X.shape[0] == 0:
+            problems.append("0 sample")
+        if X.shape[1] == 0:
+            problems.append("0 feature")
+        if name in CLASSIFIERS and len(np.unique(y)) < 2:
+            problems.append("needs samples of at least 2 classes")
+    if X.dtype.kind == "f":
+        problems += _value_problems(X, FLOAT32_MAX, "beyond float32's range")
+    return problems
+
+
+def _assert_names_its_problem(exc, problems):
+    """``exc`` is a DivergenceError that names the cure, or its message names
+    one of the ``problems`` that the input really has."""
+    message = str(exc)
+    if isinstance(exc, DivergenceError):
+        assert re.search(r"diverged.*learning.rate", message, re.S), message
+        return
+    assert problems, f"valid input refused: {type(exc).__name__}: {message}"
+    assert any(re.search(p, message) for p in problems), \
+        f"{message!r} names none of the input's problems {problems}"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -378,11 +460,13 @@ def _finite_outputs(name, est, X):
        seed=st.integers(0, 2**16))
 def test_any_float_matrix_gives_a_finite_model_or_a_clear_error(name, X, seed):
     y = np.random.default_rng(seed).integers(0, 2, len(X))
+    problems = _x_problems(name, X, y)
     try:
         est = _fit(name, FACTORIES[name](), X, y)
     except ValueError as exc:  # includes DivergenceError
-        assert str(exc)
+        _assert_names_its_problem(exc, problems)
         return
+    assert not problems, f"fit accepted X with problems {problems}"
     assert _finite_outputs(name, est, X)
 
 
@@ -392,11 +476,13 @@ def test_any_float_matrix_gives_a_finite_model_or_a_clear_error(name, X, seed):
                 array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)))
 def test_any_shape_and_dtype_gives_a_model_or_a_clear_error(name, X):
     y = np.arange(len(X)) % 2 if X.ndim else None
+    problems = _x_problems(name, X, y)
     try:
         est = _fit(name, FACTORIES[name](), X, y)
     except (ValueError, TypeError) as exc:
-        assert str(exc)
+        _assert_names_its_problem(exc, problems)
         return
+    assert not problems, f"fit accepted X with problems {problems}"
     assert X.ndim == 2 and X.dtype.kind != "c"
     assert _finite_outputs(name, est, X.astype(np.float64))
 
@@ -406,13 +492,33 @@ def test_any_shape_and_dtype_gives_a_model_or_a_clear_error(name, X):
                 elements=FLOATS | st.sampled_from([1e34, -1e34, 3.4e38, -3.4e38])))
 def test_any_targets_give_a_finite_regressor_or_a_clear_error(y):
     reg = FACTORIES["DBNRegressor"]()
+    problems = _value_problems(y, 1e34, "too large for the float32 output layer")
     try:
         _fit("DBNRegressor", reg, GOOD, y)
     except ValueError as exc:
-        assert str(exc)
+        _assert_names_its_problem(exc, problems)
         return
+    assert not problems, f"fit accepted y with problems {problems}"
     assert np.isfinite(reg.predict(GOOD)).all()
     assert np.isfinite(reg.predict(GOOD.astype(np.float32))).all()
+
+
+def _label_problem(y, unlabeled):
+    """The pattern of the one error that fitting a classifier on ``y`` earns
+    (checked in this order), or None for usable labels."""
+    if unlabeled is not None:
+        if (y.dtype.kind == "U") != isinstance(unlabeled, str):
+            return rf"unlabeled={re.escape(repr(unlabeled))} .* can never match the labels"
+        y = y[y != unlabeled]
+        if len(y) == 0:
+            return "Every row is unlabeled"
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        return "y contains NaN or infinity"
+    if type_of_target(y) == "continuous":
+        return "Unknown label type: continuous"
+    if len(np.unique(y)) < 2:
+        return "needs samples of at least 2 classes"
+    return None
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -423,15 +529,19 @@ def test_any_targets_give_a_finite_regressor_or_a_clear_error(y):
 ), unlabeled=st.sampled_from([None, -1, "?"]))
 def test_any_labels_give_a_classifier_or_a_clear_error(y, unlabeled):
     clf = FACTORIES["DBNClassifier"](unlabeled=unlabeled)
+    problem = _label_problem(y, unlabeled)
     try:
         _fit("DBNClassifier", clf, GOOD, y)
     except ValueError as exc:
-        assert str(exc)
+        assert problem is not None, f"usable labels refused: {exc}"
+        assert re.search(problem, str(exc)), f"{str(exc)!r} does not name {problem!r}"
         return
+    assert problem is None, f"fit accepted labels that earn {problem!r}"
     proba = clf.predict_proba(GOOD)
     assert np.isfinite(proba).all() and np.allclose(proba.sum(1), 1.0, atol=1e-5)
     assert set(clf.predict(GOOD)) <= set(clf.classes_)
-    assert unlabeled is None or unlabeled not in list(clf.classes_)
+    labeled = y if unlabeled is None else y[y != unlabeled]
+    assert_array_equal(clf.classes_, np.unique(labeled))
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -15,7 +15,14 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
-from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, DivergenceError
+from dbn import (
+    DBN,
+    BernoulliRBM,
+    DBNAutoencoder,
+    DBNClassifier,
+    DBNRegressor,
+    DivergenceError,
+)
 
 SMALL = dict(hidden_layer_sizes=(32, 16), pretrain_epochs=3, max_iter=20, random_state=0)
 
@@ -65,6 +72,42 @@ def test_dbn_accepts_sparse_input(digits):
         sp.csr_matrix(X)
     )
     assert_allclose(dense.transform(X), sparse.transform(sp.csr_matrix(X)), rtol=1e-5)
+
+
+_DBN_HAS_SHUFFLE = "shuffle" in DBN().get_params()
+
+
+@pytest.mark.parametrize("cls", [
+    DBNClassifier, DBNRegressor, DBNAutoencoder,
+    pytest.param(DBN, marks=pytest.mark.skipif(
+        not _DBN_HAS_SHUFFLE, reason="DBN has no shuffle parameter (dbn/_dbn.py)")),
+])
+def test_shuffle_false_reaches_pretraining(digits, cls):
+    """shuffle=False trains every RBM on the rows in their order: the bottom
+    RBM is exactly a BernoulliRBM(shuffle=False) with its seed; the default
+    (shuffle=True) one is not."""
+    X, y = digits[0][:200], digits[1][:200]
+    kw = dict(hidden_layer_sizes=(16, 8), pretrain_epochs=2, random_state=0)
+    if cls is not DBN:
+        kw["max_iter"] = 1
+
+    def fit(**extra):
+        est = cls(**kw, **extra)
+        if cls is DBNClassifier:
+            return est.fit(X, y)
+        return est.fit(X, y.astype(float)) if cls is DBNRegressor else est.fit(X)
+
+    ordered = fit(shuffle=False)
+    assert [rbm.shuffle for rbm in ordered.rbms_] == [False, False]
+    bottom = ordered.rbms_[0]
+    ref = BernoulliRBM(16, n_iter=2, batch_size=bottom.batch_size, shuffle=False,
+                       random_state=bottom.random_state).fit(X)
+    assert_array_equal(bottom.components_, ref.components_)
+    assert_array_equal(bottom.intercept_hidden_, ref.intercept_hidden_)
+    shuffled = fit() if cls is DBN else fit(shuffle=True)
+    assert [rbm.shuffle for rbm in shuffled.rbms_] == [True, True]
+    assert shuffled.rbms_[0].random_state == bottom.random_state
+    assert not np.allclose(shuffled.rbms_[0].components_, ref.components_, atol=1e-4)
 
 
 # ------------------------------------------------------------- unrolling
@@ -236,18 +279,50 @@ def test_string_labels_binary_and_multiclass(digits):
     names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven",
                       "eight", "nine"])
     clf = DBNClassifier(**SMALL).fit(X, names[y])
-    assert set(clf.predict(X)) <= set(names)
+    assert list(clf.classes_) == sorted(names)
+    # Integer labels that sort like the names give the same net: the string
+    # labels map to the same output units, and back, row by row.
+    rank = np.searchsorted(clf.classes_, names)
+    ints = DBNClassifier(**SMALL).fit(X, rank[y])
+    assert_array_equal(clf.predict(X), clf.classes_[ints.predict(X)])
+    assert_array_equal(clf.predict_proba(X), ints.predict_proba(X))
     proba = clf.predict_proba(X)
     assert proba.shape == (len(X), 10)
     assert_allclose(proba.sum(1), 1.0, rtol=1e-6)
+    assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(1)])
+    # each name is predicted for its own digit (a permuted mapping scores ~0.1)
+    assert np.mean(clf.predict(X) == names[y]) > 0.8
     binary = DBNClassifier(**SMALL).fit(X, np.where(y > 4, "big", "small"))
     assert binary.coefs_[-1].shape[1] == 1 and binary.predict_proba(X).shape == (len(X), 2)
     # seed 0 scores 0.99; any labelling bug (swapped classes) scores below 0.5
     assert binary.score(X, np.where(y > 4, "big", "small")) > 0.9
+    assert_array_equal(binary.predict(X),
+                       binary.classes_[binary.predict_proba(X).argmax(1)])
     marked = np.where(y > 4, "big", "small")
     marked[::3] = "?"
     unl = DBNClassifier(unlabeled="?", **SMALL).fit(X, marked)
     assert list(unl.classes_) == ["big", "small"]
+
+
+def test_unlabeled_marker_of_the_wrong_type_is_refused_not_a_class(digits):
+    X, y, _, _ = digits
+    names = np.where(y > 4, "big", "small")
+    # np.array(["big", -1]) stores the marker as the string '-1'
+    stringified = np.array([*names[:-50], *[-1] * 50])
+    assert stringified.dtype.kind == "U"
+    for labels in (names, stringified):
+        with pytest.raises(ValueError, match=r"unlabeled=-1 \(int\) can never match.*str"):
+            DBNClassifier(unlabeled=-1, **SMALL).fit(X, labels)
+    with pytest.raises(ValueError, match=r"unlabeled='\?' \(str\) can never match.*number"):
+        DBNClassifier(unlabeled="?", **SMALL).fit(X, y)
+    # the marker spelled as y holds it works, and never becomes a class
+    clf = DBNClassifier(unlabeled="-1", **SMALL).fit(X, stringified)
+    assert list(clf.classes_) == ["big", "small"]
+    mixed = np.array([*names[:-50], *[-1] * 50], dtype=object)
+    clf = DBNClassifier(unlabeled=-1, **SMALL).fit(X, mixed)
+    assert list(clf.classes_) == ["big", "small"]
+    with pytest.raises(ValueError, match="classes=.* holds the unlabeled marker"):
+        DBNClassifier(unlabeled=-1, **SMALL).partial_fit(X, y, classes=[-1, *range(10)])
 
 
 # ---------------------------------------------------------------- export

@@ -1,5 +1,7 @@
 """log Z (exact and AIS), log-likelihood, sampling and training monitors."""
 
+import re
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -116,16 +118,44 @@ def test_two_layer_dbn_samples_follow_the_exact_distribution(learning_seed, lear
                    0.5 * np.abs(_frequencies(samples) - exact).sum(), below=0.04)
 
 
+def _monitors(rbm, X, held):
+    """The per-epoch monitors recomputed in float64 from the formulas: mean
+    squared mean-field reconstruction error, pseudo-likelihood with row r's
+    feature r mod n_features flipped (times n_features), free-energy gap."""
+    W, b, c = naive.rbm_parts(rbm)
+    recon = naive.sigmoid(naive.sigmoid(X @ W + c) @ W.T + b)
+    rows = np.arange(len(X))
+    flipped = X.copy()
+    flipped[rows, rows % X.shape[1]] = 1 - flipped[rows, rows % X.shape[1]]
+    gap = naive.free_energy(flipped, W, b, c) - naive.free_energy(X, W, b, c)
+    return {
+        "reconstruction_error": np.mean((recon - X) ** 2),
+        "pseudo_likelihood": X.shape[1] * np.mean(-naive.softplus(-gap)),
+        "free_energy_gap": (np.mean(naive.free_energy(held, W, b, c))
+                            - np.mean(naive.free_energy(X, W, b, c))),
+    }
+
+
 def test_monitors_report_every_epoch(bars, capsys):
     X = bars[:140]
     held = bars[140:]
     rbm = BernoulliRBM(n_components=6, n_iter=4, batch_size=14, random_state=0, verbose=1)
     rbm.fit(X, X_val=held)
     h = rbm.history_
-    assert len(h["pseudo_likelihood"]) == len(h["free_energy_gap"]) == 4
+    # Each epoch's entry is its model's value: replay the epochs one by one.
+    step = BernoulliRBM(n_components=6, n_iter=4, batch_size=14, random_state=0)
+    expected = []
+    for _ in range(4):
+        expected.append(_monitors(step.partial_fit(X, X_val=held), X, held))
+    for key in ("reconstruction_error", "pseudo_likelihood", "free_energy_gap"):
+        assert_allclose(h[key], [e[key] for e in expected], rtol=1e-4, atol=1e-6,
+                        err_msg=key)
     assert h["pseudo_likelihood"][-1] > h["pseudo_likelihood"][0]
     out = capsys.readouterr().out
     assert "free-energy gap" in out and "s left" in out and "pseudo-likelihood" in out
+    # the printed values are the recorded ones
+    printed = [float(v) for v in re.findall(r"reconstruction error ([\d.]+)", out)]
+    assert_allclose(printed, h["reconstruction_error"], atol=1e-5)
 
 
 def test_free_energy_gap_grows_when_overfitting():
@@ -139,6 +169,15 @@ def test_free_energy_gap_grows_when_overfitting():
 
 
 def test_dbn_monitors_each_layer(bars):
-    dbn = DBN((6, 4), pretrain_epochs=3, random_state=0).fit(bars[:140], X_val=bars[140:])
+    X, held = bars[:140], bars[140:]
+    dbn = DBN((6, 4), pretrain_epochs=3, random_state=0).fit(X, X_val=held)
+    # Layer k monitors the gap between the held-out and training rows as
+    # they reach it: through the (float32) hidden means of the layers below.
     for rbm in dbn.rbms_:
-        assert len(rbm.history_["free_energy_gap"]) == 3
+        gap = rbm.history_["free_energy_gap"]
+        assert len(gap) == 3
+        W, b, c = naive.rbm_parts(rbm)
+        assert_allclose(gap[-1], np.mean(naive.free_energy(held, W, b, c))
+                        - np.mean(naive.free_energy(X, W, b, c)), rtol=1e-4, atol=1e-5)
+        X = rbm.transform(X.astype(np.float32)).astype(np.float64)
+        held = rbm.transform(held.astype(np.float32)).astype(np.float64)
