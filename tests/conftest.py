@@ -60,3 +60,10 @@ def small_digits():
     estimator in well under a second."""
     X, y = load_digits(return_X_y=True)
     return X[:300] / 16.0, y[:300]
+
+
+def pytest_report_header(config):
+    # Says whether this run's kernels check bounds (.ci/run runs both ways).
+    import os
+
+    return f"NUMBA_BOUNDSCHECK={os.environ.get('NUMBA_BOUNDSCHECK', 'unset')}"
