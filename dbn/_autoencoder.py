@@ -1,6 +1,7 @@
 """DBNAutoencoder: a pretrained stack unrolled into an encoder and a mirrored
 decoder, fine-tuned on reconstruction error (Hinton & Salakhutdinov, 2006)."""
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -9,15 +10,32 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._atomic import atomic_fit
-from ._data import iter_blocks, training_statistics, validate_rows
+from ._data import (
+    StandardizedRows,
+    iter_blocks,
+    standardizing_scale,
+    training_statistics,
+    validate_rows,
+)
 from ._finetuning import fine_tune
 from ._net import _NET_ATTRS, _NET_DOC, _BaseDBNNet
 from ._network import glorot_uniform, predict_block
-from ._pretraining import layer_seeds, layer_sizes, resolve_visible_units
+from ._pretraining import (
+    PretrainSettings,
+    layer_seeds,
+    layer_sizes,
+    pretrain_stack,
+    resolve_visible_units,
+)
 from ._random import make_generator
 from ._threads import uses_threads
-from ._transfer import n_transferred_layers
-from ._units import units
+from ._transfer import (
+    forward_hidden,
+    n_transferred_layers,
+    pretrained_layers,
+    pretrained_rbms,
+)
+from ._units import GAUSSIAN, units
 
 #: The decoder's output units: the mean of the first RBM's visible units.
 OUTPUT_ACTIVATION = {"bernoulli": "sigmoid", "gaussian": "identity"}
@@ -33,7 +51,14 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
     and the visible biases of its RBM) and fine-tunes the whole net to
     reproduce its input, as Hinton & Salakhutdinov (2006) did. The loss is
     cross-entropy for Bernoulli visible units (data in [0, 1]) and half the
-    squared error for Gaussian ones (real-valued data, in its own units).
+    squared error for Gaussian ones (real-valued data). With Gaussian visible
+    units fine-tuning works on standardised features, as the GaussianRBM
+    does: each column is centred on its mean and divided by its standard
+    deviation (both from the training data) on the way in, and the
+    reconstruction is compared with it in those units, so every column weighs
+    alike whatever its units. The scaling is folded into the first and last
+    layers afterwards: ``coefs_``, :meth:`transform` and :meth:`inverse_transform`
+    work in the data's own units.
 """
         + _NET_DOC.format(
             sizes="(1000, 500, 250, 30)", solver="auto", dropout=0.0, max_iter=100,
@@ -46,8 +71,11 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         'gaussian' are linear units with unit-variance noise in the top RBM
         and a linear code layer in the net, as in the paper; 'bernoulli' makes
         the code layer like the others. Gaussian code units need binary units
-        below them, so a one-layer autoencoder of real-valued data takes
-        'bernoulli'.
+        below them to be pretrained: a one-layer autoencoder of real-valued
+        data that pretrains takes 'bernoulli', and above rectified units
+        (``hidden_units='relu'``) the linear code layer is not pretrained but
+        starts, with its decoder mirror, from Glorot's initialisation
+        (``rbms_[-1]`` is None), the layers below it being pretrained.
 
     Attributes
     ----------
@@ -68,8 +96,14 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
     (measured on digits: reconstruction error 0.030 at 0.001, 0.011 at 0.01,
     0.029 at 0.1). ``frozen_layers`` freezes the bottom encoder layers
     only; their mirrors in the decoder keep learning. ``loss_curve_`` reports
-    the training loss per row: cross-entropy summed over features, or half the
-    squared error summed over features.
+    the training loss per row, as optimised: cross-entropy summed over
+    features (Bernoulli visible units), or half the squared error summed over
+    the standardised features (Gaussian visible units: each column's error
+    divided by its standard deviation), plus the L2 term. With
+    ``early_stopping``, ``validation_scores_`` are the negative mean squared
+    reconstruction error per feature of the held-out rows, in those same
+    units (data in [0, 1], or standardised features); :meth:`score` gives it
+    in the data's own units.
 
     References
     ----------
@@ -117,6 +151,9 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         batch_size="auto",
         max_iter=100,
         alpha=1e-5,
@@ -127,6 +164,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         n_iter_no_change=10,
         tol=1e-4,
         shuffle=True,
+        warm_start=False,
         random_state=None,
         verbose=0,
         n_jobs=None,
@@ -149,6 +187,9 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
             learning_rate=learning_rate,
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
             batch_size=batch_size,
             max_iter=max_iter,
             alpha=alpha,
@@ -159,6 +200,7 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
             n_iter_no_change=n_iter_no_change,
             tol=tol,
             shuffle=shuffle,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
             n_jobs=n_jobs,
@@ -192,24 +234,38 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
                 f"frozen_layers={self.frozen_layers} exceeds the {len(sizes)} encoder "
                 f"layer(s) of hidden_layer_sizes={tuple(sizes)}."
             )
+        if self.warm_start and hasattr(self, "coefs_"):
+            return self._fit_warm(X, on_epoch)
         source = validate_rows(self, X, reset=True)
         name = type(self).__name__
         statistics = training_statistics(source, name)
         visible_units = resolve_visible_units(self.visible_units, *statistics[2:])
-        if len(sizes) == 1 and visible_units == "gaussian" and self.code_units == "gaussian":
+        transferred = n_transferred_layers(self.pretrained)
+        # The code layer's RBM is trained here, with linear hidden units.
+        linear_code_rbm = (self.code_units == "gaussian" and self.pretrain_epochs > 0
+                           and transferred < len(sizes))
+        if linear_code_rbm and len(sizes) == 1 and visible_units == "gaussian":
             raise ValueError(
-                f"{name} with one hidden layer on real-valued data (Gaussian visible "
-                "units) cannot have Gaussian code units: the top RBM needs binary "
-                "units below linear ones. Add a layer, e.g. hidden_layer_sizes="
+                f"{name} with one hidden layer and Gaussian visible units (real-valued "
+                f"data, visible_units={self.visible_units!r}) cannot pretrain "
+                "code_units='gaussian': the top RBM needs binary units below linear "
+                "ones. Add a layer, e.g. hidden_layer_sizes="
                 f"(256, {sizes[0]}), or set code_units='bernoulli'."
             )
         rng = make_generator(self.random_state)
         seeds = layer_seeds(rng, len(sizes))
-        coefs, intercepts, rbms = self._initial_layers(source, sizes, seeds, rng,
-                                                       visible_units, statistics)
+        if (linear_code_rbm and len(sizes) > 1
+                and units(self.hidden_units).as_visible is GAUSSIAN):
+            # Rectified units below the code layer are real-valued: a linear
+            # code RBM above them (Gaussian-Gaussian) has no density to learn.
+            coefs, intercepts, rbms = self._layers_below_a_linear_code(
+                source, sizes, seeds, rng, visible_units, statistics)
+        else:
+            coefs, intercepts, rbms = self._initial_layers(source, sizes, seeds, rng,
+                                                           visible_units, statistics)
         hidden = self._hidden_activation
         code = units(self.code_units).activation
-        if n_transferred_layers(self.pretrained) >= len(sizes):
+        if transferred >= len(sizes):
             # Every layer came from ``pretrained``: the code layer is one of its
             # hidden layers, with their units.
             code = hidden
@@ -229,9 +285,53 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         settings = dataclasses.replace(
             self._fine_tune_settings(out_act, any(r is not None for r in rbms)),
             hidden_activation=tuple(activations[:-1]))
+        return self._fine_tune_and_publish(source, statistics, visible_units, coefs,
+                                           intercepts, rbms, activations, rng, settings,
+                                           on_epoch)
+
+    def _fit_warm(self, X, on_epoch):
+        """``warm_start``: fine-tune the fitted net further (a fresh optimizer),
+        as scikit-learn's MLP does."""
+        solver = self._continued_solver(incremental=False)
+        source = validate_rows(self, X, reset=False)
+        statistics = training_statistics(source, type(self).__name__)
+        visible_units = next(kind for kind, act in OUTPUT_ACTIVATION.items()
+                             if act == self.out_activation_)
+        coefs, intercepts = copy.deepcopy((self.coefs_, self.intercepts_))
+        settings = dataclasses.replace(
+            self._fine_tune_settings(self.out_activation_, solver=solver),
+            hidden_activation=tuple(self.activations_[:-1]))
+        return self._fine_tune_and_publish(
+            source, statistics, visible_units, coefs, intercepts, self.rbms_,
+            self.activations_, make_generator(self.random_state), settings, on_epoch,
+            loss_curve=self.loss_curve_)
+
+    def _architecture(self):
+        return {**super()._architecture(), "code_units": self.code_units}
+
+    def _fine_tune_and_publish(self, source, statistics, visible_units, coefs, intercepts,
+                               rbms, activations, rng, settings, on_epoch, loss_curve=()):
+        out_act = activations[-1]
+        training_source, hook, scaling = source, on_epoch, None
+        if visible_units == "gaussian":
+            # Fine-tune on standardised features, input and reconstruction
+            # alike, so that the loss weighs every column the same whatever its
+            # units (as the GaussianRBM below does); fold the scaling back in after.
+            scaling = (statistics[0], standardizing_scale(*statistics[:2], source.n_rows))
+            training_source = StandardizedRows(source, *scaling)
+            frozen = [(coefs[k], intercepts[k]) for k in range(self.frozen_layers)]
+            coefs, intercepts = _standardized_ends(coefs, intercepts, *scaling)
+            if on_epoch is not None:
+                def hook(epoch, coefs, intercepts):
+                    on_epoch(epoch, *_data_unit_ends(coefs, intercepts, *scaling))
         all_rows = np.arange(source.n_rows, dtype=np.int64)
-        result = fine_tune(source, None, all_rows, coefs, intercepts, rng, settings,
-                           _negative_mse, on_epoch=on_epoch)
+        result = fine_tune(training_source, None, all_rows, coefs, intercepts, rng, settings,
+                           _negative_mse, on_epoch=hook, loss_curve=loss_curve)
+        if scaling is not None:
+            coefs, intercepts = _data_unit_ends(coefs, intercepts, *scaling)
+            # Frozen layers never moved: keep their exact values, not a round trip.
+            for k, (W, b) in enumerate(frozen):
+                coefs[k], intercepts[k] = W, b
         self.rbms_ = rbms
         self.coefs_ = coefs
         self.intercepts_ = intercepts
@@ -240,10 +340,49 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         self.n_outputs_ = source.n_features
         self.out_activation_ = out_act
         self.solver_ = settings.solver
+        self._built_with = self._architecture()
         result.pop("optimizer_state")
         for key, value in result.items():
             setattr(self, key, value)
         return self
+
+    def _layers_below_a_linear_code(self, source, sizes, seeds, rng, visible_units,
+                                    statistics):
+        """Encoder layers when the code RBM cannot be pretrained: the layers
+        below it as :meth:`_initial_layers` makes them (from ``pretrained``
+        or pretrained here, without linear units at their top), the code layer
+        from Glorot's initialisation."""
+        below = sizes[:-1]
+        transferred = pretrained_layers(self.pretrained, source.n_features, below,
+                                        self.hidden_units)
+        coefs = [W for W, _ in transferred]
+        intercepts = [b for _, b in transferred]
+        rbms = []
+        if transferred:
+            theirs = copy.deepcopy(pretrained_rbms(self.pretrained))
+            rbms = (theirs + [None] * len(transferred))[: len(transferred)]
+        if len(transferred) < len(below):
+            data = None
+            if transferred:
+                data = forward_hidden(source, coefs, intercepts, self._hidden_activation)
+            settings = dataclasses.replace(
+                PretrainSettings.from_params(self.get_params(deep=False),
+                                             type(self).__name__, source.n_rows,
+                                             visible_units),
+                top_hidden_units=None)
+            new = pretrain_stack(settings, source, below, seeds[:-1],
+                                 start_layer=len(transferred), data=data,
+                                 statistics=statistics)
+            rbms.extend(new)
+            for rbm in new:
+                W, b = rbm._unrolled_layer(np.float32)
+                coefs.append(W)
+                intercepts.append(b)
+        W, b = glorot_uniform(below[-1], sizes[-1], "identity", rng)
+        coefs.append(W)
+        intercepts.append(b)
+        rbms.append(None)
+        return coefs, intercepts, rbms
 
     # ----------------------------------------------------------- inference
 
@@ -332,6 +471,30 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         tags.input_tags.sparse = True
         tags.target_tags.required = False
         return tags
+
+
+def _standardized_ends(coefs, intercepts, center, scale):
+    """The net with its first layer taking, and its last layer giving,
+    ``(x - center) / scale`` instead of ``x`` (new lists; float64 arithmetic)."""
+    coefs, intercepts = list(coefs), list(intercepts)
+    W, b = coefs[0].astype(np.float64), intercepts[0].astype(np.float64)
+    coefs[0] = np.ascontiguousarray(W * scale[:, None], dtype=np.float32)
+    intercepts[0] = (b + center @ W).astype(np.float32)
+    W, b = coefs[-1].astype(np.float64), intercepts[-1].astype(np.float64)
+    coefs[-1] = np.ascontiguousarray(W / scale, dtype=np.float32)
+    intercepts[-1] = ((b - center) / scale).astype(np.float32)
+    return coefs, intercepts
+
+
+def _data_unit_ends(coefs, intercepts, center, scale):
+    """The inverse of :func:`_standardized_ends`: the net in the data's units."""
+    coefs, intercepts = list(coefs), list(intercepts)
+    W = coefs[0].astype(np.float64) / scale[:, None]
+    intercepts[0] = (intercepts[0].astype(np.float64) - center @ W).astype(np.float32)
+    coefs[0] = np.ascontiguousarray(W, dtype=np.float32)
+    coefs[-1] = np.ascontiguousarray(coefs[-1].astype(np.float64) * scale, dtype=np.float32)
+    intercepts[-1] = (intercepts[-1].astype(np.float64) * scale + center).astype(np.float32)
+    return coefs, intercepts
 
 
 def _negative_mse(out, target):

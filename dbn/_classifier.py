@@ -3,11 +3,19 @@ only pretrain)."""
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ._atomic import atomic_fit
 from ._labels import encode_labels
-from ._net import _NET_ATTRS, _NET_DOC, SKLEARN_ACTIVATION, _BaseDBNNet, copy_net
+from ._net import (
+    _MLP_DIFFERENCES,
+    _NET_ATTRS,
+    _NET_DOC,
+    SKLEARN_ACTIVATION,
+    _BaseDBNNet,
+    copy_net,
+)
 from ._network import log_probabilities
 from ._threads import uses_threads
 
@@ -52,6 +60,12 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
     left a (500, 500) sigmoid net at chance on 50 digits (5 per class), and
     Adam scores 0.84 there (MLPClassifier of the same shape, ReLU: 0.86).
 
+    A multilabel indicator ``y`` is refused (ValueError): wrap the
+    classifier in :class:`sklearn.multioutput.MultiOutputClassifier` (one
+    net per label).
+"""
+        + _MLP_DIFFERENCES
+        + """
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -104,6 +118,9 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         batch_size="auto",
         max_iter=100,
         alpha=1e-4,
@@ -114,6 +131,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         n_iter_no_change=10,
         tol=1e-4,
         shuffle=True,
+        warm_start=False,
         unlabeled=None,
         random_state=None,
         verbose=0,
@@ -137,6 +155,9 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             learning_rate=learning_rate,
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
             batch_size=batch_size,
             max_iter=max_iter,
             alpha=alpha,
@@ -147,6 +168,7 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
             n_iter_no_change=n_iter_no_change,
             tol=tol,
             shuffle=shuffle,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
             n_jobs=n_jobs,
@@ -220,6 +242,12 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         return {"classes": self.classes_}
 
     def _prepare_targets(self, y, n_rows, classes=None):
+        if _is_multilabel(y):
+            raise ValueError(
+                f"{type(self).__name__} does not fit multilabel indicator targets (y of "
+                f"shape {np.shape(y)}); wrap it in sklearn.multioutput."
+                "MultiOutputClassifier for one net per label."
+            )
         classes, codes, labeled = encode_labels(y, n_rows, self.unlabeled, type(self).__name__,
                                                 classes=classes)
         width = 1 if len(classes) == 2 else len(classes)
@@ -310,3 +338,10 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         mlp._label_binarizer = LabelBinarizer().fit(self.classes_)
         mlp.classes_ = self.classes_
         return mlp
+
+
+def _is_multilabel(y):
+    try:
+        return y is not None and type_of_target(y) == "multilabel-indicator"
+    except (ValueError, TypeError):
+        return False  # encode_labels names what is wrong with such a y

@@ -52,7 +52,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         random initialisation).
     pretrain_learning_rate : float or 'auto', default='auto'
         'auto' is 0.1, divided by 10 for a layer with Gaussian visible units
-        and by 10 for rectified hidden units.
+        and by 10 for rectified hidden units; with Gaussian visible units it is
+        also at most ``min(batch size, 10) / n_hidden`` (a tenth of that for
+        rectified units), so that wide layers on tiny batches do not diverge.
     pretrain_batch_size : int or 'auto', default='auto'
         'auto' is ``n_samples // 100`` clipped to [10, 100] and at most
         ``n_samples // 10``: about 100 updates per epoch on small data sets

@@ -34,6 +34,9 @@ class FineTuneSettings:
     learning_rate: float
     momentum: float
     nesterov: bool
+    beta_1: float
+    beta_2: float
+    epsilon: float
     batch_size: object
     max_iter: int
     alpha: float
@@ -173,7 +176,9 @@ def make_optimizer(params, settings, state=None):
     else:
         moments = {}
     if settings.solver == "adam":
-        return AdamOptimizer(params, learning_rate=settings.learning_rate, **moments)
+        return AdamOptimizer(params, learning_rate=settings.learning_rate,
+                             beta_1=settings.beta_1, beta_2=settings.beta_2,
+                             epsilon=settings.epsilon, **moments)
     return SGDOptimizer(params, learning_rate=settings.learning_rate,
                         momentum=settings.momentum, nesterov=settings.nesterov, **moments)
 

@@ -46,6 +46,10 @@ class _BaseDBNNet(BaseEstimator):
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "warm_start": ["boolean"],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -82,6 +86,9 @@ class _BaseDBNNet(BaseEstimator):
         learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         batch_size="auto",
         max_iter=100,
         alpha=1e-4,
@@ -92,6 +99,7 @@ class _BaseDBNNet(BaseEstimator):
         n_iter_no_change=10,
         tol=1e-4,
         shuffle=True,
+        warm_start=False,
         random_state=None,
         verbose=0,
         n_jobs=None,
@@ -113,6 +121,9 @@ class _BaseDBNNet(BaseEstimator):
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.alpha = alpha
@@ -123,6 +134,7 @@ class _BaseDBNNet(BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.shuffle = shuffle
+        self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
         self.n_jobs = n_jobs
@@ -157,22 +169,25 @@ class _BaseDBNNet(BaseEstimator):
         net, optimizer and generator of the calls before it. Both then hand
         the layers to :func:`~dbn._finetuning.fine_tune`.
         """
-        resume = incremental and hasattr(self, "coefs_")
+        # warm_start: fit continues the fitted net (not its optimizer), as
+        # scikit-learn's MLP does; partial_fit continues both.
+        resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
         source = validate_rows(self, X, reset=not resume)
-        kwargs = self._partial_targets_kwargs(classes, refit=resume) if incremental else {}
+        kwargs = (self._partial_targets_kwargs(classes, refit=resume)
+                  if incremental or resume else {})
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows, **kwargs)
         optimizer_state, loss_curve = None, ()
         if resume:
-            self._check_unchanged_architecture()
+            solver = self._continued_solver(incremental)
             rbms = self.rbms_
             state = vars(self).get("_partial_state")
             # Copies, so that a call that fails leaves the estimator as it was.
             coefs, intercepts = copy.deepcopy(self._training_layers())
-            if state is None:  # after fit: the fitted net, a fresh optimizer
+            if state is None or not incremental:  # the fitted net, a fresh optimizer
                 rng = make_generator(self.random_state)
             else:
                 optimizer_state, rng = copy.deepcopy((state["optimizer"], state["rng"]))
-            settings = self._fine_tune_settings(self.out_activation_, solver=self.solver_)
+            settings = self._fine_tune_settings(self.out_activation_, solver=solver)
             loss_curve = self.loss_curve_
         else:
             coefs, intercepts, rbms, rng, settings = self._build(source, targets)
@@ -190,33 +205,42 @@ class _BaseDBNNet(BaseEstimator):
             self._partial_state = {"optimizer": optimizer_state, "rng": rng}
         return self
 
-    def _check_unchanged_architecture(self):
-        """Refuse to continue a net whose defining parameters changed since it was built."""
+    def _continued_solver(self, incremental):
+        """The solver that continues the fitted net, once the parameters that
+        shaped the net are checked to be unchanged since it was built.
+
+        ``partial_fit`` continues the optimizer too, so its solver may not
+        change; ``fit`` with ``warm_start`` starts a fresh optimizer, of the
+        solver now set.
+        """
+        call = "partial_fit" if incremental else "fit with warm_start=True"
+        cure = "call fit" if incremental else "call fit with warm_start=False"
         built = vars(self).get("_built_with", {})
-        current = self._architecture()
-        for name, value in current.items():
-            if name in built and built[name] != value:
+        for param, value in self._architecture().items():
+            if param in built and built[param] != value:
                 raise ValueError(
-                    f"{type(self).__name__}.partial_fit continues the net built with "
-                    f"{name}={built[name]!r}, but {name} is now {value!r}; call fit to "
+                    f"{type(self).__name__}.{call} continues the net built with "
+                    f"{param}={built[param]!r}, but {param} is now {value!r}; {cure} to "
                     "start afresh with the new value (or set it back)."
                 )
-        fitted_solver = vars(self).get("solver_")
-        if fitted_solver is None:
-            # Fitted before solver_ existed: resolve as fit did.
-            self.solver_ = self._fine_tune_settings(
-                self.out_activation_, self._pretrained_start(self.rbms_)).solver
-        elif self.solver not in ("auto", fitted_solver):
-            raise ValueError(
-                f"{type(self).__name__}.partial_fit continues a net trained with "
-                f"solver={fitted_solver!r}, but solver is now {self.solver!r}; call fit to "
-                "start afresh with the new solver (or set it back)."
-            )
         if self.frozen_layers > len(self.coefs_) - 1:
             raise ValueError(
                 f"frozen_layers={self.frozen_layers} exceeds the {len(self.coefs_) - 1} "
                 "hidden layer(s) of the fitted net."
             )
+        fitted = vars(self).get("solver_")
+        if fitted is None:  # fitted before solver_ existed: resolve as fit did
+            fitted = self._fine_tune_settings(
+                self.out_activation_, self._pretrained_start(self.rbms_)).solver
+        if self.solver in ("auto", fitted):
+            return fitted
+        if not incremental:
+            return self.solver
+        raise ValueError(
+            f"{type(self).__name__}.partial_fit continues a net trained with "
+            f"solver={fitted!r}, but solver is now {self.solver!r}; call fit to start "
+            "afresh with the new solver (or set it back)."
+        )
 
     def _architecture(self):
         return {"hidden_layer_sizes": tuple(layer_sizes(self.hidden_layer_sizes)),
@@ -329,6 +353,9 @@ class _BaseDBNNet(BaseEstimator):
             learning_rate=rate,
             momentum=self.momentum,
             nesterov=self.nesterovs_momentum,
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
             batch_size=self.batch_size,
             max_iter=self.max_iter,
             alpha=self.alpha,
@@ -410,7 +437,9 @@ _NET_DOC = """
         baseline).
     pretrain_learning_rate : float or 'auto', default='auto'
         'auto' is 0.1, divided by 10 for a layer with Gaussian visible units
-        and by 10 for rectified hidden units.
+        and by 10 for rectified hidden units; with Gaussian visible units it is
+        also at most ``min(batch size, 10) / n_hidden`` (a tenth of that for
+        rectified units), so that wide layers on tiny batches do not diverge.
     pretrain_batch_size : int or 'auto', default='auto'
         'auto' is ``n_samples // 100`` clipped to [10, 100] and at most
         ``n_samples // 10``: about 100 updates per epoch on small data sets
@@ -439,7 +468,12 @@ _NET_DOC = """
         ``tol`` for ``n_iter_no_change`` epochs, up to 3 times; the next such
         plateau stops training. 'constant' stops at the first plateau.
     momentum : float, default=0.9
+        Momentum of 'sgd'.
     nesterovs_momentum : bool, default=True
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of the first and second moment estimates of 'adam'.
+    epsilon : float, default=1e-8
+        Numerical stability term of 'adam'.
     batch_size : int or 'auto', default='auto'
         'auto' is ``n_samples // 100`` clipped to [10, 100] and at most
         ``n_samples // 10`` (labeled rows here), as for pretraining.
@@ -461,6 +495,12 @@ _NET_DOC = """
         Visit the rows in a new random order every epoch, in each layer's
         pretraining and in fine-tuning. False keeps the data's order;
         ``random_state`` still seeds the weights, Gibbs sampling and dropout.
+    warm_start : bool, default=False
+        Like scikit-learn's MLP: ``fit`` continues from the fitted net (no
+        pretraining, a fresh optimizer, ``max_iter`` more epochs, the loss
+        curve and ``n_iter_`` continued) instead of starting afresh. The
+        classes (the regressor's target scaling) and ``hidden_layer_sizes``,
+        ``visible_units`` and ``hidden_units`` must be those of the fitted net.
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
         Progress per layer and per epoch.
@@ -470,6 +510,20 @@ _NET_DOC = """
         process's own: all cores, or joblib's share of them inside a worker,
         so that ``GridSearchCV(n_jobs=...)`` does not oversubscribe the cores.
         -1 means all cores.
+"""
+
+#: The Notes paragraph of the classifier and regressor on scikit-learn's MLP.
+_MLP_DIFFERENCES = """
+    Compared with scikit-learn's MLP, ``warm_start``, ``partial_fit`` and
+    Adam's ``beta_1``, ``beta_2`` and ``epsilon`` behave as there. ``fit``
+    takes no ``sample_weight``: pretraining learns from all rows alike, and
+    weighting minibatch gradients is not the same as repeating rows (the
+    equivalence scikit-learn's estimator checks ask for, which its own MLP
+    fails); repeat or subsample rows instead. There is no 'lbfgs' solver
+    and no 'invscaling' schedule: fine-tuning works in minibatches and
+    'adaptive' lowers the rate on plateaus. For full-batch L-BFGS from the
+    fine-tuned weights, use ``to_mlp().set_params(solver='lbfgs',
+    warm_start=True).fit(X, y)``.
 """
 
 _NET_ATTRS = """

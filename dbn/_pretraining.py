@@ -139,6 +139,17 @@ def rbm_for_layer(settings, layer, n_components, seed, top=False):
         # Gaussian visible, rectified and linear hidden units each want
         # ~10x smaller steps than binary ones (Hinton's practical guide).
         learning_rate = 0.1 * visible.learning_rate_factor * hidden.learning_rate_factor
+        if visible is GAUSSIAN:
+            # A linear visible unit's reconstruction sums over every hidden
+            # unit, so a step moves it by about rate * n_components / batch:
+            # 0.01 diverged with 1,000 hidden units on batches of 1 (tiny data).
+            # Unbounded rectified units above feed that back once more, so
+            # their steps shrink with small batches once again.
+            batch = min(s.batch_size, 10)
+            cap = batch / n_components * hidden.learning_rate_factor
+            if hidden.learning_rate_factor < 1:
+                cap *= batch / 10
+            learning_rate = min(learning_rate, cap)
     cls = GaussianRBM if visible is GAUSSIAN else BernoulliRBM
     return cls(
         n_components=n_components,

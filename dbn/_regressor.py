@@ -5,7 +5,14 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._atomic import atomic_fit
-from ._net import _NET_ATTRS, _NET_DOC, SKLEARN_ACTIVATION, _BaseDBNNet, copy_net
+from ._net import (
+    _MLP_DIFFERENCES,
+    _NET_ATTRS,
+    _NET_DOC,
+    SKLEARN_ACTIVATION,
+    _BaseDBNNet,
+    copy_net,
+)
 from ._threads import uses_threads
 from ._warnings import warn
 
@@ -39,7 +46,9 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
     rows, raw features) the mean 5-fold R^2 over 5 seeds is 0.490 to 0.491
     for any alpha from 1e-4 to 1e-3, level with Ridge's 0.490
     (``benchmarks/bench_units.py``).
-
+"""
+        + _MLP_DIFFERENCES
+        + """
     Examples
     --------
     >>> from sklearn.datasets import load_diabetes
@@ -75,6 +84,9 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         learning_rate="adaptive",
         momentum=0.9,
         nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         batch_size="auto",
         max_iter=200,
         alpha=5e-4,
@@ -85,6 +97,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         n_iter_no_change=10,
         tol=1e-4,
         shuffle=True,
+        warm_start=False,
         random_state=None,
         verbose=0,
         n_jobs=None,
@@ -107,6 +120,9 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             learning_rate=learning_rate,
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
             batch_size=batch_size,
             max_iter=max_iter,
             alpha=alpha,
@@ -117,6 +133,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             n_iter_no_change=n_iter_no_change,
             tol=tol,
             shuffle=shuffle,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
             n_jobs=n_jobs,

@@ -539,3 +539,20 @@ def test_epoch_hook_sees_the_layers_after_every_epoch(digits):
     for fitted, last in zip(clf.coefs_, seen[-1][1], strict=True):
         assert_array_equal(fitted, last)
     assert not np.array_equal(seen[0][1][-1], seen[-1][1][-1])
+
+
+@pytest.mark.parametrize("hidden_units", ["bernoulli", "relu"])
+def test_auto_pretraining_rate_holds_wide_gaussian_layers_on_tiny_data(hidden_units):
+    """15 real-valued rows give batches of 1: the 'auto' rate of a GaussianRBM
+    with 1,000 hidden units (0.01, or 0.001 for rectified units) diverged.
+    (Rectified layers of 1,000 -> 500 units still diverge at 'auto' on some
+    batches of 6 to 9 rows, with a DivergenceError that names the cure.)"""
+    cases = [(15, 0), (15, 1), (15, 2)]
+    if hidden_units == "bernoulli":
+        cases += [(40, 3), (80, 4)]
+    for n_rows, seed in cases:
+        X = np.random.default_rng(seed).normal(size=(n_rows, 4))
+        model = DBN((1000, 500), hidden_units=hidden_units, random_state=seed).fit(X)
+        assert all(np.isfinite(r.components_).all() for r in model.rbms_)
+        if n_rows == 15:  # batches of 1
+            assert model.rbms_[0].learning_rate <= 1 / 1000
