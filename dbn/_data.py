@@ -382,8 +382,11 @@ class LazyRows:
                 f"X[{start}:{stop}] has shape {block.shape}, but X declares shape "
                 f"{(self.n_rows, self.n_features)}."
             )
-        if block.dtype.kind not in "f":
-            block = block.astype(np.float32)
+        # Native float32/float64 only: the kernels are compiled for those (an
+        # HDF5 dataset may be big-endian or float16).
+        if block.dtype not in (np.float32, np.float64) or not block.dtype.isnative:
+            wide = block.dtype.kind == "f" and block.dtype.itemsize == 8
+            block = block.astype(np.float64 if wide else np.float32)
         if not np.isfinite(block).all():
             raise ValueError(
                 f"Input X contains NaN or infinity (in rows {start} to {stop - 1})."

@@ -166,7 +166,49 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self.get_params(deep=False), type(self).__name__, source.n_rows, visible_units)
         self.rbms_ = pretrain_stack(settings, source, sizes, layer_seeds(rng, len(sizes)),
                                     X_val=X_val, statistics=statistics)
+        self._built_with = self._architecture()
         return self
+
+    #: What shapes the stack (and its training state); partial_fit refuses changes.
+    _ARCHITECTURE_PARAMS = ("hidden_layer_sizes", "visible_units", "hidden_units",
+                            "persistent")
+
+    def _architecture(self):
+        return {name: (tuple(layer_sizes(value)) if name == "hidden_layer_sizes" else value)
+                for name, value in self.get_params(deep=False).items()
+                if name in self._ARCHITECTURE_PARAMS}
+
+    def _continue_rbms(self, sizes):
+        """Copies of the fitted RBMs, with the training settings now set
+        (learning rate, CD steps, momentum, weight decay, shuffling, an explicit
+        batch size); the parameters that shaped the stack may not change."""
+        built = vars(self).get("_built_with", {})
+        for name, value in self._architecture().items():
+            if name in built and built[name] != value:
+                raise ValueError(
+                    f"{name}={value!r} differs from the {name}={built[name]!r} that "
+                    "partial_fit started the stack with; call fit to start anew."
+                )
+        if sizes != [rbm.n_components for rbm in self.rbms_]:
+            raise ValueError(
+                f"hidden_layer_sizes={tuple(sizes)} differs from the layers that "
+                f"partial_fit started with {tuple(r.n_components for r in self.rbms_)}"
+                "; call fit to start anew."
+            )
+        # Copies, so that a call that fails leaves the estimator as it was.
+        rbms = copy.deepcopy(self.rbms_)
+        params = self.get_params(deep=False)
+        for rbm in rbms:
+            updates = {"cd_steps": params["cd_steps"], "momentum": params["pretrain_momentum"],
+                       "weight_decay": params["pretrain_weight_decay"],
+                       "shuffle": params["shuffle"]}
+            # 'auto' values were fixed by the first call's data.
+            if params["pretrain_batch_size"] != "auto":
+                updates["batch_size"] = params["pretrain_batch_size"]
+            if params["pretrain_learning_rate"] != "auto":
+                updates["learning_rate"] = params["pretrain_learning_rate"]
+            rbm.set_params(**updates)
+        return rbms
 
     @atomic_fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -183,7 +225,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         similar, not the same, model as ``fit`` with ``pretrain_epochs=n``.
         The first call fixes what the data decide (the input units, an 'auto'
         batch size, a Gaussian layer's standardisation); ``pretrain_epochs``
-        does not apply.
+        does not apply. Changing ``hidden_layer_sizes``, ``visible_units``,
+        ``hidden_units`` or ``persistent`` between calls raises ValueError;
+        a new ``pretrain_learning_rate``, ``cd_steps``, ``pretrain_momentum``,
+        ``pretrain_weight_decay``, ``shuffle`` or explicit
+        ``pretrain_batch_size`` applies from the next call.
 
         Parameters
         ----------
@@ -209,14 +255,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                                   top=layer == len(sizes) - 1)
                     for layer, size in enumerate(sizes)]
         else:
-            if sizes != [rbm.n_components for rbm in self.rbms_]:
-                raise ValueError(
-                    f"hidden_layer_sizes={tuple(sizes)} differs from the layers that "
-                    f"partial_fit started with {tuple(r.n_components for r in self.rbms_)}"
-                    "; call fit to start anew."
-                )
-            # Copies, so that a call that fails leaves the estimator as it was.
-            rbms = copy.deepcopy(self.rbms_)
+            rbms = self._continue_rbms(sizes)
         layer_input = source
         for layer, rbm in enumerate(rbms):
             rbm._fit_rows(layer_input, statistics, n_epochs=1, incremental=not first)
@@ -224,6 +263,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 layer_input = DenseRows(hidden_features(rbm, layer_input))
                 statistics = training_statistics(layer_input, type(self).__name__)
         self.rbms_ = rbms
+        if first:
+            self._built_with = self._architecture()
         return self
 
     @uses_threads

@@ -191,6 +191,12 @@ class Backprop:
     """
 
     def __init__(self, coefs, intercepts, settings, n_rows, n_targets, optimizer_state=None):
+        # The output kernels index targets and outputs with one width.
+        if n_targets != coefs[-1].shape[1]:
+            raise ValueError(
+                f"{settings.name}: the targets have {n_targets} column(s) but the net has "
+                f"{coefs[-1].shape[1]} output(s); call fit to start afresh."
+            )
         s = settings
         self.settings = s
         self.batch_size = min(auto_batch_size(s.batch_size, n_rows), n_rows)

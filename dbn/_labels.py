@@ -35,7 +35,7 @@ def encode_labels(y, n_rows, unlabeled, name, classes=None):
         )
     if unlabeled is not None:
         _check_marker(y, unlabeled)
-        labeled_mask = ~_equals(y, unlabeled)
+        labeled_mask = ~_unlabeled_rows(y, unlabeled)
         if not labeled_mask.any():
             raise ValueError(
                 f"Every row is unlabeled (y == {unlabeled!r}); fine-tuning needs "
@@ -66,6 +66,9 @@ def encode_labels(y, n_rows, unlabeled, name, classes=None):
 
 
 def _encode_against(classes, y_labeled, labeled_mask, name, unlabeled=None):
+    if np.ndim(classes) != 1:
+        raise ValueError(f"classes must be a 1-D array of labels; got shape "
+                         f"{np.shape(classes)}.")
     classes = np.unique(np.asarray(classes))
     if unlabeled is not None and _equals(classes, unlabeled).any():
         raise ValueError(
@@ -93,34 +96,26 @@ def _kind(value):
 
 
 def _check_marker(y, unlabeled):
-    """Refuse an ``unlabeled`` marker that could never equal a label of ``y``
-    (an int marker with string labels, a string with numeric ones): it would
-    silently leave every row labeled, and a label spelling the marker
-    differently (``'-1'`` for ``-1``, as ``np.array(['a', -1])`` makes it)
-    would become a class."""
+    """Refuse an ``unlabeled`` marker that is not one label value."""
     if np.ndim(unlabeled) != 0:
         raise ValueError(f"unlabeled must be a scalar label value or None; got "
                          f"{unlabeled!r}.")
-    marker = _kind(unlabeled)
-    if y.dtype.kind in "US":
-        kinds = {"string"}
-    elif y.dtype.kind in "biuf":
-        kinds = {"number"}
-    else:
-        kinds = {_kind(v) for v in y}
-    if marker is not None and marker in kinds:
-        return
-    held = " or ".join(f"{k}s" for k in sorted(kinds - {None})) or "other objects"
-    example = next((v for v in y if _kind(v) is not None), y[0] if len(y) else None)
-    if isinstance(example, np.generic):
-        example = example.item()
-    hint = (f"e.g. unlabeled={str(unlabeled)!r}" if kinds == {"string"}
-            else "a number such as unlabeled=-1")
-    raise ValueError(
-        f"unlabeled={unlabeled!r} ({type(unlabeled).__name__}) can never match the "
-        f"labels of y, which are {held} (e.g. {example!r}): no row would count as "
-        f"unlabeled. Pass the marker as y holds it ({hint})."
-    )
+
+
+def _unlabeled_rows(y, unlabeled):
+    """Rows whose label is the marker.
+
+    Among string labels a numeric marker also matches its spelling:
+    ``np.array(['cat', -1])`` holds the marker as ``'-1'``, and it must mark
+    those rows rather than become a class. A marker of a kind the labels
+    cannot hold (a string among numbers) marks no row; it can never become
+    a class either, since only the labels of ``y`` do.
+    """
+    rows = _equals(y, unlabeled)
+    if y.dtype.kind in "US" and _kind(unlabeled) == "number" and not isinstance(
+            unlabeled, bool | np.bool_):
+        rows |= _equals(y, str(unlabeled))
+    return rows
 
 
 def _equals(y, value):
@@ -154,4 +149,10 @@ def sample_label_codes(classes, n_samples, y, n_steps):
     if unknown.any():
         raise ValueError(f"y holds {labels[unknown][0]!r}, which is not among classes_ "
                          f"{classes.tolist()}.")
-    return np.searchsorted(classes, labels).astype(np.int64)
+    codes = np.searchsorted(classes, labels).astype(np.int64)
+    # The kernels index class columns with these codes: classes_ must be the
+    # sorted unique labels fit made (not an edited or reassigned array).
+    if not (np.all(codes < len(classes)) and np.array_equal(classes[codes], labels)):
+        raise ValueError("classes_ is not the sorted array of unique labels that fit "
+                         "made; refit the model.")
+    return codes

@@ -370,6 +370,9 @@ def _inconsistency(est):
             shapes.append(("sigma_", (n_in,)))
             shapes += [(name, (n_in,)) for name in ("mean_", "scale_")
                        if vars(est).get(name) is not None]
+            problem = _bad_array(est, shapes) or _not_positive(est, ("sigma_", "scale_"))
+            if problem:
+                return problem
         problem = _bad_array(est, shapes)
         state = vars(est).get("_training_state")
         if problem or state is None:
@@ -398,6 +401,9 @@ def _inconsistency(est):
                                     (f"intercepts_[{i}]", (widths[i + 1],), b)])
         if problem:
             return problem
+    problem = _target_inconsistency(est, n_out)
+    if problem:
+        return problem
     partial = vars(est).get("_partial_state")
     if partial is not None:
         # The optimizer moments partial_fit hands to the Numba kernels.
@@ -415,19 +421,38 @@ def _inconsistency(est):
     return None
 
 
+def _target_inconsistency(est, n_out):
+    """Whether the classes or the target scaling fit the output layer."""
+    if isinstance(est, DBNClassifier):
+        classes = vars(est).get("classes_")
+        if not (isinstance(classes, np.ndarray) and classes.ndim == 1 and len(classes) >= 2):
+            return "classes_ is not an array of at least 2 labels"
+        if _not_sorted_labels(classes):
+            return "classes_ is not sorted and unique"
+        if (1 if len(classes) == 2 else len(classes)) != n_out:
+            return f"classes_ ({len(classes)} labels) do not match the {n_out} outputs"
+    if isinstance(est, DBNRegressor):
+        problem = _bad_array(est, [("_y_mean", (n_out,)), ("_y_scale", (n_out,))])
+        return problem or _not_positive(est, ("_y_scale",))
+    return None
+
+
 def _classification_rbm_inconsistency(est, n_in):
     classes = vars(est).get("classes_")
     if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(classes) < 2:
         return "classes_ is not an array of at least 2 labels"
     if vars(est).get("visible_units_") not in ("bernoulli", "gaussian"):
         return "visible_units_ is neither 'bernoulli' nor 'gaussian'"
-    H, K = est.n_components, len(classes)
+    if _not_sorted_labels(classes):
+        return "classes_ is not sorted and unique"
+    # The fitted shapes, which set_params after fitting does not change.
+    H, K = _rows(vars(est).get("components_"), est.n_components), len(classes)
     shapes = [("components_", (H, n_in)), ("class_components_", (H, K)),
               ("intercept_hidden_", (H,)), ("intercept_visible_", (n_in,)),
               ("intercept_class_", (K,))]
     if est.visible_units_ == "gaussian":
         shapes += [("mean_", (n_in,)), ("scale_", (n_in,))]
-    return _bad_array(est, shapes)
+    return _bad_array(est, shapes) or _not_positive(est, ("scale_",))
 
 
 def _generative_dbn_inconsistency(est, n_in):
@@ -466,10 +491,32 @@ def _bad_array(est, expected):
     for entry in expected:
         name, shape = entry[0], entry[1]
         value = entry[2] if len(entry) == 3 else vars(est).get(name)
-        if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"
-                and value.shape == shape and np.isfinite(value).all()):
-            return f"{name} is not a finite float array of shape {shape}"
+        # float32/float64 in native byte order: what the Numba kernels compile for.
+        if not (isinstance(value, np.ndarray) and value.dtype in _FLOATS
+                and value.dtype.isnative and value.shape == shape
+                and np.isfinite(value).all()):
+            return f"{name} is not a finite float32 or float64 array of shape {shape}"
     return None
+
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _not_positive(est, names):
+    """The first of ``names`` (optional attributes) holding a value <= 0, or None."""
+    for name in names:
+        value = vars(est).get(name)
+        if value is not None and not np.all(np.asarray(value) > 0):
+            return f"{name} holds values that are not positive"
+    return None
+
+
+def _not_sorted_labels(classes):
+    """Whether ``classes`` is not the strictly increasing array fit makes."""
+    try:
+        return not bool(np.all(classes[1:] > classes[:-1]))
+    except TypeError:
+        return True
 
 
 def load(path):

@@ -247,8 +247,9 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             mean, scale, ndim = scaling
             if Y.shape[1] != len(mean) or (y.ndim == 1) != (ndim == 1):
                 raise ValueError(
-                    f"y has {Y.shape[1]} target(s) of shape {y.shape[1:]}, but the first "
-                    f"call to partial_fit had {len(mean)}."
+                    f"y has {Y.shape[1]} target(s) of shape {y.shape[1:]}, but the net "
+                    f"was fitted to {len(mean)}; call fit (warm_start=False) to start "
+                    "afresh."
                 )
         targets = ((Y - mean) / scale).astype(np.float32)
         labeled = np.arange(n_rows, dtype=np.int64)

@@ -18,6 +18,9 @@ from sklearn.datasets import load_digits
 def pytest_addoption(parser):
     parser.addoption("--learning-seeds", type=int, default=1,
                      help="run learning-result tests with seeds 0..N-1 (default 1)")
+    parser.addoption("--check-defaults", action="store_true",
+                     help="also run scikit-learn's estimator checks on every estimator "
+                          "with its default parameters (minutes per estimator)")
     parser.addoption("--record-metrics", default=None, metavar="PATH",
                      help="append each learning-result test's measured value to PATH "
                           "(JSON lines)")
@@ -67,3 +70,18 @@ def pytest_report_header(config):
     import os
 
     return f"NUMBA_BOUNDSCHECK={os.environ.get('NUMBA_BOUNDSCHECK', 'unset')}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "check_defaults: estimator checks with default parameters "
+        "(run with --check-defaults; .ci/run runs them in a step of their own)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("check_defaults"):
+        return
+    deselected = [item for item in items if "check_defaults" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if "check_defaults" not in item.keywords]

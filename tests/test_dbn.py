@@ -304,23 +304,26 @@ def test_string_labels_binary_and_multiclass(digits):
     assert list(unl.classes_) == ["big", "small"]
 
 
-def test_unlabeled_marker_of_the_wrong_type_is_refused_not_a_class(digits):
+def test_unlabeled_marker_never_becomes_a_class_whatever_its_type(digits):
     X, y, _, _ = digits
     names = np.where(y > 4, "big", "small")
-    # np.array(["big", -1]) stores the marker as the string '-1'
+    # np.array(["big", -1]) stores the marker as the string '-1': it still marks
+    # those rows, as in an object array that keeps the int.
     stringified = np.array([*names[:-50], *[-1] * 50])
     assert stringified.dtype.kind == "U"
-    for labels in (names, stringified):
-        with pytest.raises(ValueError, match=r"unlabeled=-1 \(int\) can never match.*str"):
-            DBNClassifier(unlabeled=-1, **SMALL).fit(X, labels)
-    with pytest.raises(ValueError, match=r"unlabeled='\?' \(str\) can never match.*number"):
-        DBNClassifier(unlabeled="?", **SMALL).fit(X, y)
-    # the marker spelled as y holds it works, and never becomes a class
-    clf = DBNClassifier(unlabeled="-1", **SMALL).fit(X, stringified)
-    assert list(clf.classes_) == ["big", "small"]
     mixed = np.array([*names[:-50], *[-1] * 50], dtype=object)
-    clf = DBNClassifier(unlabeled=-1, **SMALL).fit(X, mixed)
-    assert list(clf.classes_) == ["big", "small"]
+    reference = DBNClassifier(**SMALL).fit(X[:-50], names[:-50])
+    for labels, marker in ((stringified, -1), (stringified, "-1"), (mixed, -1)):
+        clf = DBNClassifier(unlabeled=marker, **SMALL).fit(X, labels)
+        assert list(clf.classes_) == ["big", "small"]
+        assert not np.array_equal(clf.coefs_[0], reference.coefs_[0])  # pretrained on all
+    # A marker that no label can equal marks no row and is no class: every
+    # row trains, exactly as without a marker.
+    for labels, marker in ((names, -1), (y, "?")):
+        clf = DBNClassifier(unlabeled=marker, **SMALL).fit(X, labels)
+        plain = DBNClassifier(**SMALL).fit(X, labels)
+        assert_array_equal(clf.classes_, plain.classes_)
+        assert_array_equal(clf.coefs_[-1], plain.coefs_[-1])
     with pytest.raises(ValueError, match="classes=.* holds the unlabeled marker"):
         DBNClassifier(unlabeled=-1, **SMALL).partial_fit(X, y, classes=[-1, *range(10)])
 

@@ -41,7 +41,30 @@ ESTIMATORS = [
     RBMClassifier(n_components=16),
     RBMClassifier(n_components=16, objective="generative", cd_steps=2),
     GenerativeDBNClassifier((32,), top_components=64, pretrain_epochs=10, updown_epochs=10),
+    # The neighbourhood: each unit type, each solver, CD-k and PCD, frozen
+    # layers, an unlabeled marker (a string: the checks use -1 as a label).
+    DBN(hidden_layer_sizes=(16, 8), hidden_units="relu", persistent=True, cd_steps=2,
+        pretrain_epochs=3),
+    DBNClassifier(hidden_layer_sizes=(16, 8), hidden_units="relu", persistent=True,
+                  frozen_layers=1, solver="adam", pretrain_epochs=3, max_iter=30),
+    DBNClassifier(hidden_layer_sizes=(16,), visible_units="gaussian", unlabeled="?",
+                  cd_steps=2, pretrain_epochs=3, max_iter=30),
+    DBNRegressor(hidden_layer_sizes=(16, 8), solver="sgd", learning_rate_init=0.01,
+                 persistent=True, pretrain_epochs=3, max_iter=50),
+    DBNAutoencoder(hidden_layer_sizes=(16, 4), hidden_units="relu", frozen_layers=1,
+                   solver="sgd", learning_rate_init=0.01, pretrain_epochs=3, max_iter=20),
+    RBMClassifier(n_components=16, objective="discriminative", visible_units="gaussian",
+                  unlabeled="?"),
+    GenerativeDBNClassifier((32,), top_components=64, unlabeled="?", pretrain_epochs=10,
+                            updown_epochs=10),
 ]
+
+#: Every public estimator with its defaults. Their default nets are large (a
+#: DBNClassifier fine-tunes a (500, 500) net for up to 100 epochs per fit), so
+#: the 50-odd checks take minutes per estimator: they run when asked
+#: (``pytest --check-defaults``), as ``.ci/run`` does in its own step.
+DEFAULTS = [BernoulliRBM(), GaussianRBM(), DBN(), DBNClassifier(), DBNRegressor(),
+            DBNAutoencoder(), RBMClassifier(), GenerativeDBNClassifier()]
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +93,9 @@ def test_default_regressor_passes_the_training_checks(check):
     from sklearn.utils import estimator_checks
 
     getattr(estimator_checks, check)("DBNRegressor", DBNRegressor())
+
+
+@pytest.mark.check_defaults
+@parametrize_with_checks(DEFAULTS)
+def test_sklearn_compatible_with_defaults(estimator, check):
+    check(estimator)

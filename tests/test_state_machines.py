@@ -9,7 +9,8 @@ every step:
 * nothing but a ``ValueError``/``TypeError`` with a message escapes (no crash,
   no other exception), and a call that fails leaves the model as it was;
 * every array a method returns is finite;
-* ``fit`` after any history equals a fresh ``fit`` of a clone, bit for bit;
+* ``fit`` after any history equals a fresh ``fit`` of a clone, bit for bit
+  (unless ``warm_start`` asks it to continue);
 * a saved-and-loaded (or unpickled) model equals the original and continues
   (``partial_fit``) exactly like it;
 * ``partial_fit`` continues the net it built (its architecture matches the
@@ -83,6 +84,8 @@ NET_GRID = {
     "early_stopping": [False, True],
     "shuffle": [True, False],
     "pretrained": [None, FrozenEstimator(STACK)],
+    "warm_start": [False, True],
+    "beta_1": [0.9, 0.0],
     "random_state": [0, 1, None],
 }
 RBM_GRID = {
@@ -240,7 +243,8 @@ class _Machine(RuleBasedStateMachine):
         args = self._fit_args(data)
         if not self._guarded(lambda: self.model.fit(*args)):
             return
-        if self.model.get_params().get("random_state") is not None:
+        params = self.model.get_params()
+        if params.get("random_state") is not None and not params.get("warm_start"):
             fresh = clone(self.model)
             assert _calls(lambda: fresh.fit(*args)), "a fresh fit failed where fit succeeded"
             _same(self.model, fresh, "fit after this history differs from a fresh fit")
