@@ -54,6 +54,8 @@ N_FEATURES = 6
 CLASSES = np.array([0, 1, 2])
 TIMING = ("epoch_time",)
 EXAMPLES = int(os.environ.get("DBN_STATE_EXAMPLES", "10"))
+#: Sequences run per estimator (printed by the test: ``pytest -s``).
+SEQUENCES = {}
 
 
 def _pretrained_stack():
@@ -222,6 +224,7 @@ class _Machine(RuleBasedStateMachine):
 
     @initialize()
     def start(self):
+        SEQUENCES[self.spec] = SEQUENCES.get(self.spec, 0) + 1
         cls, params, grid, target = SPECS[self.spec]
         self.model = cls(**params, random_state=0)
         self.grid, self.target = grid, target
@@ -336,3 +339,4 @@ def _machine(name):
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_call_sequences(name):
     _machine(name).TestCase().runTest()
+    print(f"{name}: {SEQUENCES.get(name, 0)} call sequences")
