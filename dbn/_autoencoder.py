@@ -21,19 +21,14 @@ from ._finetuning import fine_tune
 from ._net import _NET_ATTRS, _NET_DOC, _BaseDBNNet
 from ._network import glorot_uniform, predict_block
 from ._pretraining import (
-    PretrainSettings,
     layer_seeds,
     layer_sizes,
-    pretrain_stack,
     resolve_visible_units,
 )
 from ._random import make_generator
 from ._threads import uses_threads
 from ._transfer import (
-    forward_hidden,
     n_transferred_layers,
-    pretrained_layers,
-    pretrained_rbms,
 )
 from ._units import GAUSSIAN, units
 
@@ -352,33 +347,9 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         below it as :meth:`_initial_layers` makes them (from ``pretrained``
         or pretrained here, without linear units at their top), the code layer
         from Glorot's initialisation."""
-        below = sizes[:-1]
-        transferred = pretrained_layers(self.pretrained, source.n_features, below,
-                                        self.hidden_units)
-        coefs = [W for W, _ in transferred]
-        intercepts = [b for _, b in transferred]
-        rbms = []
-        if transferred:
-            theirs = copy.deepcopy(pretrained_rbms(self.pretrained))
-            rbms = (theirs + [None] * len(transferred))[: len(transferred)]
-        if len(transferred) < len(below):
-            data = None
-            if transferred:
-                data = forward_hidden(source, coefs, intercepts, self._hidden_activation)
-            settings = dataclasses.replace(
-                PretrainSettings.from_params(self.get_params(deep=False),
-                                             type(self).__name__, source.n_rows,
-                                             visible_units),
-                top_hidden_units=None)
-            new = pretrain_stack(settings, source, below, seeds[:-1],
-                                 start_layer=len(transferred), data=data,
-                                 statistics=statistics)
-            rbms.extend(new)
-            for rbm in new:
-                W, b = rbm._unrolled_layer(np.float32)
-                coefs.append(W)
-                intercepts.append(b)
-        W, b = glorot_uniform(below[-1], sizes[-1], "identity", rng)
+        coefs, intercepts, rbms = self._initial_layers(
+            source, sizes[:-1], seeds[:-1], rng, visible_units, statistics, code_top=False)
+        W, b = glorot_uniform(sizes[-2], sizes[-1], "identity", rng)
         coefs.append(W)
         intercepts.append(b)
         rbms.append(None)

@@ -301,11 +301,14 @@ class _BaseDBNNet(BaseEstimator):
         """The layers in the units fine-tuning trains them in (subclasses may differ)."""
         return self.coefs_, self.intercepts_
 
-    def _initial_layers(self, source, sizes, seeds, rng, visible_units, statistics):
+    def _initial_layers(self, source, sizes, seeds, rng, visible_units, statistics,
+                        code_top=True):
         """Hidden layers from ``pretrained``, greedy pretraining, or Glorot.
 
         Also returns the RBM behind each hidden layer (None for a layer that
         starts from Glorot's initialisation), aligned with the layers.
+        ``code_top=False``: the top layer gets the hidden units of the others,
+        not an autoencoder's code units.
         """
         transferred = pretrained_layers(self.pretrained, source.n_features, sizes,
                                         self.hidden_units)
@@ -323,6 +326,8 @@ class _BaseDBNNet(BaseEstimator):
             settings = PretrainSettings.from_params(
                 self.get_params(deep=False), type(self).__name__, source.n_rows,
                 visible_units)
+            if not code_top:
+                settings = dataclasses.replace(settings, top_hidden_units=None)
             new = pretrain_stack(settings, source, sizes, seeds,
                                  start_layer=len(transferred), data=data, statistics=statistics)
             rbms.extend(new)
