@@ -6,13 +6,18 @@ softmax over ``d_y + sum_j softplus(c_j + U_jy + W_j.x)`` (:func:`class_logits`)
 The discriminative gradient of ``log p(y | x)`` is exact too; the generative
 one (of ``log p(x, y)``) is CD-k. Parameters are float64 arrays in a
 :class:`ClassRBMParams`: the cost lies in the (row, class, hidden unit) loops
-of ``_class_rbm_kernels``, which accumulate in float64 anyway, not in the BLAS
-products. Nothing here knows an estimator.
+of ``_class_rbm_kernels``, which accumulate in float64 anyway, and in the
+passes over the weight matrix: with a wide hidden layer (the 2,000 units over
+500 of a generative DBN's top) every pass over ``W`` costs about as much as a
+minibatch's products, so the gradients accumulate into ``W``-sized buffers
+in place (:func:`add_outer`) and the momentum step is one fused pass
+(:func:`sgd_step`). Nothing here knows an estimator.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg.blas import dgemm
 
 from ._lazy import lazy_import
 
@@ -52,6 +57,25 @@ def hidden_input(X, p):
     return A
 
 
+def add_outer(target, left, right, alpha=1.0, accumulate=True):
+    """``target += alpha * left.T @ right`` in place (``target = ...`` with
+    ``accumulate`` False): one BLAS pass over the C-contiguous float64
+    ``target`` (H, V) for ``left`` (n, H) and ``right`` (n, V), instead of the
+    three or four of numpy's temporaries."""
+    beta = 1.0 if accumulate else 0.0
+    if target.flags.c_contiguous and target.dtype == np.float64:
+        out = dgemm(alpha, np.asarray(right, dtype=np.float64).T,
+                    np.asarray(left, dtype=np.float64).T, beta=beta, c=target.T,
+                    trans_b=1, overwrite_c=1)
+        if np.shares_memory(out, target):
+            return
+    product = alpha * (left.T @ right)
+    if accumulate:
+        target += product
+    else:
+        target[...] = product
+
+
 def logits(X, p):
     """``log p(y | x)`` up to a per-row constant, float64 (exact)."""
     A = hidden_input(X, p)
@@ -60,39 +84,54 @@ def logits(X, p):
     return out
 
 
-def discriminative_gradient(X, codes, p, grads, weight=1.0):
+def discriminative_gradient(X, codes, p, grads, weight=1.0, A=None):
     """Add ``weight`` times the gradient of ``sum_r log p(y_r | x_r)`` to ``grads``
-    (a ClassRBMParams of float64 accumulators); returns that sum."""
-    A = hidden_input(X, p)
+    (a ClassRBMParams of float64 accumulators); returns that sum. ``A`` is
+    :func:`hidden_input` of ``X`` if already known."""
+    if A is None:
+        A = hidden_input(X, p)
     U = p.U
-    L = np.empty((len(X), U.shape[1]))
-    K.class_logits(A, U, p.d, L)
+    n, H = A.shape
+    Kc = U.shape[1]
+    UT = np.ascontiguousarray(U.T)
+    L = np.empty((n, Kc))
     P = np.empty_like(L)
-    K.softmax_rows(L, P)
     G = np.empty_like(A)
-    GU = np.zeros_like(U)
-    K.discriminative_terms(A, U, codes, P, G, GU)
+    GUT = np.zeros((Kc, H))
+    # The sigmoids of every (row, class, hidden unit) triple, a chunk of rows
+    # at a time (at most 2**20 of them, 8 MB).
+    chunk = max(1, (1 << 20) // max(Kc * H, 1))
+    S = np.empty((min(chunk, n), Kc, H))
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        S_part = S[:stop - start]
+        K.class_logits_and_sigmoids(A[start:stop], UT, p.d, L[start:stop], S_part)
+        K.softmax_rows(L[start:stop], P[start:stop])
+        K.discriminative_terms_from_sigmoids(S_part, codes[start:stop], P[start:stop],
+                                             G[start:stop], GUT)
     E = -P
     E[np.arange(len(codes)), codes] += 1.0
-    grads.W += weight * (G.T @ X)
+    add_outer(grads.W, G, X, weight)
     grads.c += weight * G.sum(0)
-    grads.U += weight * GU
+    grads.U += weight * GUT.T
     grads.d += weight * E.sum(0)
     top = L.max(1, keepdims=True)
     log_norm = (top + np.log(np.exp(L - top).sum(1, keepdims=True)))[:, 0]
     return float(np.sum(L[np.arange(len(codes)), codes] - log_norm))
 
 
-def generative_gradient(X, codes, p, grads, rng, visible, cd_steps=1, weight=1.0):
+def generative_gradient(X, codes, p, grads, rng, visible, cd_steps=1, weight=1.0, A=None):
     """Add ``weight`` times the CD-k estimate of the gradient of
     ``sum_r log p(x_r, y_r)`` to ``grads``. ``codes`` -1 marks unlabeled rows:
     their positive phase draws y from ``p(y | x)``, so they contribute to the
     gradient of ``log p(x)``. ``visible`` is the visible units' mean function
-    (sigmoid for binary data, identity for standardised real data)."""
+    (sigmoid for binary data, identity for standardised real data). ``A`` is
+    :func:`hidden_input` of ``X`` if already known."""
     n = len(X)
     Kc = p.U.shape[1]
     U, W = p.U, p.W
-    A = hidden_input(X, p)
+    if A is None:
+        A = hidden_input(X, p)
     codes = codes.copy()
     unlabeled = codes < 0
     if unlabeled.any():
@@ -110,7 +149,8 @@ def generative_gradient(X, codes, p, grads, rng, visible, cd_steps=1, weight=1.0
         A_neg = hidden_input(X_neg, p)
         h_prob = np.empty_like(A_neg)
         K.hidden_given_class(A_neg, U, neg_codes, rng.random(A_neg.shape), h_prob, h)
-    grads.W += weight * (h_pos.T @ X - h_prob.T @ X_neg)
+    # Positive minus negative statistics in one pass over grads.W.
+    add_outer(grads.W, np.concatenate([h_pos, -h_prob]), np.concatenate([X, X_neg]), weight)
     grads.b += weight * (X.sum(0) - X_neg.sum(0))
     grads.c += weight * (h_pos.sum(0) - h_prob.sum(0))
     grads.U += weight * (h_pos.T @ Y - h_prob.T @ Y_neg)
@@ -131,16 +171,33 @@ def zero_like(p):
     return ClassRBMParams(*[np.zeros(a.shape) for a in p.arrays()])
 
 
+def zero(grads):
+    """Reset accumulators in place (reusing them saves allocating ``W``-sized
+    arrays every minibatch)."""
+    for a in grads.arrays():
+        a.fill(0.0)
+
+
 def sgd_step(p, velocity, grads, n_rows, learning_rate, momentum, weight_decay):
     """Momentum ascent on the mean gradient over ``n_rows``; L2 on the weights."""
     for name in ("W", "U", "b", "c", "d"):
         param, vel, grad = getattr(p, name), getattr(velocity, name), getattr(grads, name)
-        step = grad / n_rows
-        if name in ("W", "U") and weight_decay:
-            step -= weight_decay * param
-        vel *= momentum
-        vel += learning_rate * step
-        param += vel
+        decay = weight_decay if name in ("W", "U") else 0.0
+        momentum_step(param, vel, grad, 1.0 / n_rows, learning_rate, momentum, decay)
+
+
+def momentum_step(param, velocity, grad, scale, learning_rate, momentum, weight_decay):
+    """``velocity = momentum * velocity + learning_rate * (scale * grad -
+    weight_decay * param)``; ``param += velocity``: in one fused pass when the
+    arrays are C-contiguous float64, as they are in training."""
+    arrays = (param, velocity, grad)
+    if all(a.dtype == np.float64 and a.flags.c_contiguous for a in arrays):
+        K.momentum_step(param, velocity, grad, float(scale), float(learning_rate),
+                        float(momentum), float(weight_decay))
+        return
+    velocity *= momentum
+    velocity += learning_rate * (scale * grad - weight_decay * param)
+    param += velocity
 
 
 def gibbs_samples(p, n_samples, codes, n_steps, rng, visible, sample_visible):

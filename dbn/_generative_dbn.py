@@ -3,6 +3,7 @@
 import copy
 import time
 from numbers import Integral, Real
+from types import SimpleNamespace
 
 import numpy as np
 from scipy.special import log_softmax
@@ -48,8 +49,9 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     hidden_layer_sizes : int or tuple of int, default=(500, 500)
         The lower layers, bottom first; the last is ``pen``, the layer the
         top RBM sees with the label.
-    top_components : int, default=2000
-        Hidden units of the top RBM.
+    top_components : int, default=500
+        Hidden units of the top RBM. The paper's 2,000 cost four times as
+        much per update and classified no better on digits (see Notes).
     top_objective : {'hybrid', 'generative'}, default='hybrid'
         How the top RBM learns, in its greedy training and during up-down:
         'generative' is the paper's CD-k on ``log p(pen, y)``; 'hybrid'
@@ -63,9 +65,13 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     visible_units : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Input units: binary for data in [0, 1], unit-variance Gaussian for
         real-valued data (standardised internally, as GaussianRBM does);
-        'auto' decides from the training data's range.
-    pretrain_epochs : int, default=20
-        CD epochs of each lower RBM and of the top RBM.
+        'auto' decides from the training data's range. With more than 8
+        units in the first hidden layer per input feature, the Gaussian
+        units' noise level is narrowed to ``std * sqrt(8 * n_features /
+        hidden_layer_sizes[0])`` (see Notes).
+    pretrain_epochs : int, default=40
+        CD epochs of each lower RBM, and epochs of the top RBM (whose
+        classifier was the one still improving at 20).
     pretrain_learning_rate : float or 'auto', default='auto'
         'auto' is 0.1.
     pretrain_batch_size : int or 'auto', default='auto'
@@ -76,13 +82,16 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
     persistent : bool, default=False
     pretrain_momentum : float, default=0.9
     pretrain_weight_decay : float, default=1e-4
-    updown_epochs : int, default=10
+    updown_epochs : int, default=30
         Epochs of up-down fine-tuning; 0 keeps the greedily pretrained stack
         (classifying by the top RBM's free energy all the same).
-    top_cd_steps : int or tuple of int, default=(3, 6, 10)
+    top_cd_steps : int or tuple of int, default=1
         CD steps at the top during up-down; a tuple is a schedule over equal
-        parts of the epochs (the paper raised k from 3 to 6 to 10).
+        parts of the epochs (the paper raised k from 3 to 6 to 10: with the
+        hybrid top, as accurate as CD-1 on digits and three times slower).
     updown_learning_rate : float, default=0.05
+        Step size of every up-down update; a tenth of it for the weights
+        and biases of Gaussian input units (as in pretraining).
     updown_momentum : float, default=0.5
     updown_weight_decay : float, default=1e-5
     batch_size : int or 'auto', default='auto'
@@ -122,7 +131,32 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
 
     Notes
     -----
-    On 10,000 Fashion-MNIST rows with the other defaults, the paper's
+    The defaults were chosen on digits (1,437 training rows, stratified
+    80/20 splits with random states 0 to 4) and confirmed on five other
+    splits (10 to 14); see the documentation's page on generative
+    classifiers. Against the earlier defaults (2,000 top units, 20
+    pretraining epochs, 10 up-down epochs at CD-3/6/10), the greedy stack
+    went from 0.957 to 0.977 and the fine-tuned net from 0.973 to 0.985
+    (logistic regression on the pixels: 0.968), in 57 CPU seconds instead
+    of 146 (one thread).
+    The greedy top RBM was undertrained (on the same ``pen`` features, 40
+    epochs instead of 20 raised it from 0.954 to 0.969) and up-down still
+    improving after 10 epochs.
+
+    Real-valued inputs with few features: a unit-variance Gaussian RBM
+    explains standardised data with weights that shrink as its hidden layer
+    outgrows the input. On the two standardised features of scikit-learn's
+    ``check_classifiers_train``, 500 hidden units each varied by 0.005 to
+    0.01 in probability from row to row, the binary layer above learned
+    only its biases and the label at the top stayed at chance; 200 epochs
+    instead of 20, CD-5, PCD, a sparsity target or learned variances did
+    not change that, and rates above 0.01 diverged. The narrowed noise
+    (``visible_units``) gives the stack features the top can use (training
+    accuracy 0.91 to 0.94 on the check's three classes); a tenth of
+    ``updown_learning_rate`` on the Gaussian layer keeps 30 up-down epochs
+    from undoing them.
+
+    On 10,000 Fashion-MNIST rows with the earlier defaults, the paper's
     generative top after 20 CD-1 epochs gave the same ``p(y | x)`` to every
     input (accuracy 0.10, with or without 10 up-down epochs); the hybrid top
     scored 0.843 greedily and 0.855 after up-down (logistic regression on
@@ -176,19 +210,19 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         self,
         hidden_layer_sizes=(500, 500),
         *,
-        top_components=2000,
+        top_components=500,
         top_objective="hybrid",
         top_generative_weight=0.5,
         visible_units="auto",
-        pretrain_epochs=20,
+        pretrain_epochs=40,
         pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
         cd_steps=1,
         persistent=False,
         pretrain_momentum=0.9,
         pretrain_weight_decay=1e-4,
-        updown_epochs=10,
-        top_cd_steps=(3, 6, 10),
+        updown_epochs=30,
+        top_cd_steps=1,
         updown_learning_rate=0.05,
         updown_momentum=0.5,
         updown_weight_decay=1e-5,
@@ -249,15 +283,39 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         -------
         self : GenerativeDBNClassifier
         """
+        greedy = self._fit_greedy(X, y)
+        history = self._updown(greedy.source, greedy.codes, greedy.labeled, greedy.params,
+                               self._cd_schedule(), greedy.rng)
+        self.classes_ = greedy.classes
+        self.visible_units_ = greedy.visible
+        self.rbms_ = greedy.rbms
+        self.top_ = greedy.top
+        params = greedy.params
+        self.recognition_coefs_ = params.R
+        self.recognition_intercepts_ = params.r
+        self.generative_coefs_ = params.G
+        self.generative_intercepts_ = params.g
+        self.n_iter_ = self.updown_epochs
+        self.history_ = history
+        return self
+
+    def _fit_greedy(self, X, y):
+        """The greedy phase: the lower stack, then the top RBM on its ``pen``.
+
+        Returns a namespace of the (standardised) row source, the labels,
+        the RBMs, the untied up-down parameters and the generator up-down
+        continues with."""
         name = type(self).__name__
         sizes = layer_sizes(self.hidden_layer_sizes)
-        schedule = self._cd_schedule()
+        self._cd_schedule()  # fail early on a bad top_cd_steps
         source = validate_rows(self, X, reset=True)
         classes, codes, labeled = encode_labels(y, source.n_rows, self.unlabeled, name)
         statistics = training_statistics(source, name)
         visible = resolve_visible_units(self.visible_units, *statistics[2:])
         if visible == "bernoulli":
             warn_if_outside_unit_interval(*statistics[2:], name)
+        else:
+            statistics = _narrow_input_noise(statistics, source.n_features, sizes[0])
         rng = make_generator(self.random_state)
         seeds = layer_seeds(rng, len(sizes) + 1)
         settings = PretrainSettings(
@@ -266,7 +324,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
             batch_size=auto_batch_size(self.pretrain_batch_size, source.n_rows),
             n_epochs=self.pretrain_epochs, cd_steps=self.cd_steps,
             persistent=self.persistent, momentum=self.pretrain_momentum,
-            weight_decay=self.pretrain_weight_decay, verbose=max(int(self.verbose), 0))
+            weight_decay=self.pretrain_weight_decay, verbose=max(int(self.verbose), 0),
+            shuffle=self.shuffle)
         rbms = pretrain_stack(settings, source, sizes, seeds, statistics=statistics)
         params = _updown.from_rbms(rbms, None, gaussian_input=visible == "gaussian")
         # Up-down works in the bottom RBM's units (standardised Gaussian input).
@@ -288,18 +347,8 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
             verbose=self.verbose).fit(pen, codes[labeled])
         top = copy.deepcopy(top)
         params.top = top._params()
-        history = self._updown(source, codes, labeled, params, schedule, rng)
-        self.classes_ = classes
-        self.visible_units_ = visible
-        self.rbms_ = rbms
-        self.top_ = top
-        self.recognition_coefs_ = params.R
-        self.recognition_intercepts_ = params.r
-        self.generative_coefs_ = params.G
-        self.generative_intercepts_ = params.g
-        self.n_iter_ = self.updown_epochs
-        self.history_ = history
-        return self
+        return SimpleNamespace(source=source, classes=classes, codes=codes, labeled=labeled,
+                               visible=visible, rbms=rbms, top=top, params=params, rng=rng)
 
     @staticmethod
     def _up(source, params, rows=None):
@@ -401,6 +450,29 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+#: Hidden units per input feature up to which Gaussian input units keep the
+#: data's standard deviation as their noise level (see _narrow_input_noise).
+_UNITS_PER_GAUSSIAN_FEATURE = 8
+
+
+def _narrow_input_noise(statistics, n_features, n_hidden):
+    """Training statistics whose standard deviations make the bottom
+    GaussianRBM's unit-variance noise ``std * min(1, sqrt(8 n_features /
+    n_hidden))`` in the data's units (it standardises by the stds it is given).
+
+    A unit-variance Gaussian RBM explains standardised data with weights
+    that shrink as its hidden layer outgrows the input: on two standardised
+    features (scikit-learn's check_classifiers_train) 500 hidden units each
+    varied by 0.005 in probability from row to row, the binary layer above
+    then learned nothing but its biases, and the label at the top was at
+    chance, whatever the epochs (20 or 200), learning rate, CD-k or PCD. With
+    at most 8 hidden units per feature (digits: 64 features for 500 units)
+    nothing changes."""
+    means, stds, lo, hi = statistics
+    factor = min(1.0, np.sqrt(_UNITS_PER_GAUSSIAN_FEATURE * n_features / n_hidden))
+    return means, stds * factor, lo, hi
 
 
 def _dense(block):

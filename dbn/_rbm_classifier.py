@@ -313,6 +313,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def _train(self, source, codes, rows, params, visible, learning_rate, rng):
         velocity = model.zero_like(params)
+        grads = model.zero_like(params)
         B = min(self.batch_size, len(rows))
         buffer = np.empty((B, source.n_features), dtype=np.float32)
         mean_fn = _MEAN[visible]
@@ -330,15 +331,16 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
                 X = buffer[:n].astype(np.float64)
                 batch_codes = codes[batch]
                 is_labeled = batch_codes >= 0
-                grads = model.zero_like(params)
+                model.zero(grads)
                 if is_labeled.any():
                     XL, cL = X[is_labeled], batch_codes[is_labeled]
+                    A = model.hidden_input(XL, params)  # shared by both terms
                     if discriminative:
-                        total += model.discriminative_gradient(XL, cL, params, grads)
+                        total += model.discriminative_gradient(XL, cL, params, grads, A=A)
                         n_labeled += len(cL)
                     if generative_weight > 0:
                         model.generative_gradient(XL, cL, params, grads, rng, mean_fn,
-                                                  self.cd_steps, generative_weight)
+                                                  self.cd_steps, generative_weight, A=A)
                 if not is_labeled.all() and self.unlabeled_weight > 0:
                     model.generative_gradient(X[~is_labeled], batch_codes[~is_labeled],
                                               params, grads, rng, mean_fn, self.cd_steps,

@@ -25,6 +25,7 @@ import numpy as np
 from scipy.special import expit
 
 from . import _class_rbm as top_model
+from ._units import GAUSSIAN
 
 
 @dataclass
@@ -49,11 +50,14 @@ class UpDownParams:
 def from_rbms(rbms, top, gaussian_input=False):
     """Untie a greedily trained stack: both directions start from its RBMs
     (in the standardised units of a Gaussian bottom RBM)."""
+    def array(a):  # C-contiguous float64, as the in-place updates want
+        return np.array(a, dtype=np.float64, order="C")
+
     return UpDownParams(
-        R=[rbm.components_.T.astype(np.float64) for rbm in rbms],
-        r=[rbm.intercept_hidden_.astype(np.float64) for rbm in rbms],
-        G=[rbm.components_.astype(np.float64) for rbm in rbms],
-        g=[rbm.intercept_visible_.astype(np.float64) for rbm in rbms],
+        R=[array(rbm.components_.T) for rbm in rbms],
+        r=[array(rbm.intercept_hidden_) for rbm in rbms],
+        G=[array(rbm.components_) for rbm in rbms],
+        g=[array(rbm.intercept_visible_) for rbm in rbms],
         top=top,
         gaussian_input=gaussian_input,
     )
@@ -110,7 +114,10 @@ def updown_step(X, codes, p, velocity, rng, cd_steps, learning_rate, momentum,
     a number makes its update the hybrid of the classification RBM, the exact
     gradient of ``log p(y | pen)`` at the deterministic up-pass of ``X``
     (what the classifier sees) plus that weight times the CD-k term.
-    The sleep phase still starts from the top chain either way."""
+    The sleep phase still starts from the top chain either way.
+
+    ``velocity`` is a dict, empty at first, that keeps the momentum of every
+    parameter (and reusable gradient buffers) from one step to the next."""
     n = len(X)
     top = p.top
     Kc = top.U.shape[1]
@@ -136,37 +143,69 @@ def updown_step(X, codes, p, velocity, rng, cd_steps, learning_rate, momentum,
         pre = sleep[-1] @ p.G[layer] + p.g[layer]
         sleep.append(p.input_mean(pre) if layer == 0 else _bernoulli(expit(pre), rng))
     sleep.reverse()  # sleep[l] is layer l's state, as wake[l]
-    # 4. updates (mean over the batch), momentum on every parameter
-    grads = {}
+    # 4. updates (mean over the batch, L2 on the weights), momentum on every
+    # parameter; the statistics are summed into buffers kept in ``velocity``.
+    grads = _gradient_buffers(p, velocity)
     for layer in range(len(p.G)):
         above, below = wake[layer + 1], wake[layer]
         pre = above @ p.G[layer] + p.g[layer]
         error = below - (p.input_mean(pre) if layer == 0 else expit(pre))
-        grads[("G", layer)] = above.T @ error / n - weight_decay * p.G[layer]
-        grads[("g", layer)] = error.mean(0)
+        top_model.add_outer(grads[("G", layer)], above, error, accumulate=False)
+        grads[("g", layer)][...] = error.sum(0)
         s_above, s_below = sleep[layer + 1], sleep[layer]
         error = s_above - expit(s_below @ p.R[layer] + p.r[layer])
-        grads[("R", layer)] = s_below.T @ error / n - weight_decay * p.R[layer]
-        grads[("r", layer)] = error.mean(0)
+        # R is (n_l, n_{l+1}): the statistic s_below.T @ error.
+        top_model.add_outer(grads[("R", layer)], s_below, error, accumulate=False)
+        grads[("r", layer)][...] = error.sum(0)
     cd_weight = 1.0 if generative_weight is None else generative_weight
-    grads[("W", 0)] = cd_weight * (pos_hidden.T @ pen - neg_hidden.T @ pen_neg) / n
-    grads[("U", 0)] = cd_weight * (pos_hidden.T @ Y - neg_hidden.T @ Y_neg) / n
-    grads[("b", 0)] = cd_weight * (pen - pen_neg).mean(0)
-    grads[("c", 0)] = cd_weight * (pos_hidden - neg_hidden).mean(0)
-    grads[("d", 0)] = cd_weight * (Y - Y_neg).mean(0)
+    top_grads = grads["top"]
+    top_model.add_outer(top_grads.W, np.concatenate([pos_hidden, -neg_hidden]),
+                        np.concatenate([pen, pen_neg]), cd_weight, accumulate=False)
+    top_grads.U[...] = cd_weight * (pos_hidden.T @ Y - neg_hidden.T @ Y_neg)
+    top_grads.b[...] = cd_weight * (pen - pen_neg).sum(0)
+    top_grads.c[...] = cd_weight * (pos_hidden - neg_hidden).sum(0)
+    top_grads.d[...] = cd_weight * (Y - Y_neg).sum(0)
     if generative_weight is not None:
-        exact = top_model.zero_like(top)
-        top_model.discriminative_gradient(up_pass(X, p), codes, top, exact)
-        for name in ("W", "U", "c", "d"):
-            grads[(name, 0)] += getattr(exact, name) / n
-    grads[("W", 0)] -= weight_decay * top.W
-    grads[("U", 0)] -= weight_decay * top.U
+        top_model.discriminative_gradient(up_pass(X, p), codes, top, top_grads)
     for key, grad in grads.items():
-        param = _parameter(p, key)
-        step = velocity.setdefault(key, np.zeros_like(param))
-        step *= momentum
-        step += learning_rate * grad
-        param += step
+        if key == "top":
+            continue
+        decay = weight_decay if key[0] in ("G", "R") else 0.0
+        rate = learning_rate
+        if p.gaussian_input and key[1] == 0:
+            # The bottom layer over Gaussian units takes a tenth of the rate,
+            # as its GaussianRBM did in pretraining: at the full rate 30
+            # epochs on two standardised features diverged or undid the
+            # features (training accuracy back to chance).
+            rate *= GAUSSIAN.learning_rate_factor
+        top_model.momentum_step(_parameter(p, key), _velocity(velocity, p, key), grad,
+                                1.0 / n, rate, momentum, decay)
+    for name in ("W", "U", "b", "c", "d"):
+        decay = weight_decay if name in ("W", "U") else 0.0
+        top_model.momentum_step(getattr(top, name), _velocity(velocity, p, (name, 0)),
+                                getattr(top_grads, name), 1.0 / n, learning_rate, momentum,
+                                decay)
+
+
+def _gradient_buffers(p, velocity):
+    """Summed statistics of one step, one buffer per parameter, kept in
+    ``velocity["gradients"]`` and overwritten by every step."""
+    buffers = velocity.get("gradients")
+    if buffers is None:
+        buffers = {}
+        for layer in range(len(p.G)):
+            for name in ("G", "g", "R", "r"):
+                buffers[(name, layer)] = np.zeros_like(getattr(p, name)[layer])
+        buffers["top"] = top_model.zero_like(p.top)
+        velocity["gradients"] = buffers
+    return buffers
+
+
+def _velocity(velocity, p, key):
+    step = velocity.get(key)
+    if step is None:
+        step = velocity[key] = np.zeros_like(_parameter(p, key))
+    return step
 
 
 def _parameter(p, key):

@@ -335,7 +335,8 @@ BROKEN_MODELS = [
         n_components={"type": "int", "value": "-2"}),
      "invalid parameter"),
     ("components_ a list", lambda m: m["estimator"]["attributes"].update(
-        components_={"type": "list", "items": []}), "components_ is not a finite float32 or float64 array"),
+        components_={"type": "list", "items": []}),
+     "components_ is not a finite float32 or float64 array"),
     ("components_ swapped", lambda m: m["estimator"]["attributes"].update(
         components_=m["estimator"]["attributes"]["intercept_visible_"]), "shape"),
     ("n_features_in_ off", lambda m: m["estimator"]["attributes"].update(

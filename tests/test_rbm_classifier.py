@@ -221,9 +221,13 @@ def _digits_dbn(seed, updown_epochs):
 
 
 def test_updown_improves_on_the_greedy_stack(digits, learning_seed, learning_check):
+    # 30 up-down epochs, the default: with the 40 pretraining epochs of the
+    # defaults the greedy stack scores 0.972-0.980 here (seeds 0-3), which
+    # 10 epochs of CD-1 up-down left -0.002 to +0.007 behind or ahead and
+    # 30 raised by +0.006 to +0.019 (to 0.985-0.991).
     _, Xte, _, yte = digits
     greedy = _digits_dbn(learning_seed, 0)
-    updown = _digits_dbn(learning_seed, 10)
+    updown = _digits_dbn(learning_seed, 30)
     gain = updown.score(Xte, yte) - greedy.score(Xte, yte)
     learning_check("digits accuracy gain of up-down over the greedy stack", gain, above=0.0)
     learning_check("digits accuracy after up-down", updown.score(Xte, yte), above=0.93)
@@ -233,7 +237,7 @@ def test_updown_improves_on_the_greedy_stack(digits, learning_seed, learning_che
 
 def test_dreams_of_a_class_look_like_it(digits, learning_seed, learning_check):
     Xtr, _, ytr, _ = digits
-    clf = _digits_dbn(learning_seed, 10)
+    clf = _digits_dbn(learning_seed, 30)
     judge = LogisticRegression(max_iter=2000).fit(Xtr, ytr)
     wanted = np.repeat(np.arange(10), 10)
     dreams = clf.sample(100, y=wanted, n_steps=200, random_state=learning_seed)
