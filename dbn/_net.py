@@ -191,6 +191,7 @@ class _BaseDBNNet(BaseEstimator):
             loss_curve = self.loss_curve_
         else:
             coefs, intercepts, rbms, rng, settings = self._build(source, targets)
+        source = self._fine_tuning_rows(source, coefs, intercepts, fitted_targets, resume)
         if incremental:
             settings = dataclasses.replace(settings, max_iter=1, early_stopping=False,
                                            adaptive=False, incremental=True)
@@ -300,6 +301,17 @@ class _BaseDBNNet(BaseEstimator):
     def _training_layers(self):
         """The layers in the units fine-tuning trains them in (subclasses may differ)."""
         return self.coefs_, self.intercepts_
+
+    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, resume):
+        """The rows fine-tuning reads: ``source`` itself here.
+
+        A subclass may hand fine-tuning transformed rows (DBNRegressor
+        standardises them); it then rewrites ``coefs[0]`` and ``intercepts[0]``
+        in the lists (fresh ones, or ``_training_layers()`` copies when
+        ``resume``) to take them, and adds what it fixed to ``fitted``, the
+        attributes published with the fit.
+        """
+        return source
 
     def _initial_layers(self, source, sizes, seeds, rng, visible_units, statistics,
                         code_top=True):

@@ -161,7 +161,10 @@ def batch_loss(output, target, output_activation, weights=None):
         return float(-np.sum(target * np.log(p) + (1 - target) * np.log1p(-p)) / len(output))
     squared = (output - target) ** 2
     if weights is not None:
-        squared *= weights
+        # Weighted in float64: the weights may exceed float32's range (the
+        # squared scale of targets of 1e20 is 1e40).
+        per_column = np.sum(squared, axis=0, dtype=np.float64)
+        return float(0.5 * (per_column @ np.asarray(weights, dtype=np.float64)) / len(output))
     return float(0.5 * np.sum(squared) / len(output))
 
 

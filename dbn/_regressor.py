@@ -5,6 +5,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._atomic import atomic_fit
+from ._data import StandardizedRows, column_statistics, standardizing_scale
 from ._net import (
     _MLP_DIFFERENCES,
     _NET_ATTRS,
@@ -22,11 +23,12 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         """Deep Belief Net regressor: RBM pretraining, then backprop fine-tuning.
 
     Pretrains a stack of RBMs greedily, unrolls it into a sigmoid MLP with an
-    identity output layer and fine-tunes it on half squared error. Targets
-    are standardised internally (and the scaling folded back into the output
-    layer), so their units do not change what learning rate works.
+    identity output layer and fine-tunes it on half squared error. Inputs and
+    targets are standardised for fine-tuning (and the scalings folded back
+    into the first and output layers), so their units do not change what
+    learning rate or ``alpha`` works.
 """
-        + _NET_DOC.format(sizes="(500, 500)", solver="adam", dropout=0.0, max_iter=200,
+        + _NET_DOC.format(sizes="(500, 500)", solver="adam", dropout=0.2, max_iter=200,
                           alpha="5e-4",
                           solver_doc="'auto' is 'adam' (SGD at 0.1 can diverge on an\n"
                           "        identity output).")
@@ -38,14 +40,27 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         + """
     Notes
     -----
-    ``max_iter`` defaults to 200 (MLPRegressor's default): with 100 epochs a
-    (500, 500) net fitted a linear function of two digits pixels to a
-    training R^2 between 0.93 and 0.998 depending on the seed, with 200 above
-    0.99 on every seed tried. ``alpha`` defaults to 5e-4: larger values cost
-    that fit (minimum 0.990 at 1e-3 over 5 seeds), and on diabetes (442 noisy
-    rows, raw features) the mean 5-fold R^2 over 5 seeds is 0.490 to 0.491
-    for any alpha from 1e-4 to 1e-3, level with Ridge's 0.490
-    (``benchmarks/bench_units.py``).
+    Fine-tuning reads each input column standardised by its mean and standard
+    deviation (those of the data that built the net, kept for later
+    ``partial_fit`` and ``warm_start`` calls) and trains the first layer in
+    those units. Gradient steps depend on the inputs' centring and scale
+    (LeCun et al., *Efficient BackProp*, 1998): Adam moves every weight by
+    about the learning rate per step, so weights on uncentred or
+    low-variance columns (a pixel that is rarely on) learn slowly and those
+    on large-valued columns overshoot. Pretraining still sees the raw inputs
+    (Bernoulli units need [0, 1]), and a frozen first layer keeps them. With
+    targets standardised too, the fit does not depend on the units of ``X``
+    or ``y`` beyond float32 rounding and the choice of visible units, and
+    ``alpha`` penalises the weights of standardised inputs, like ridge
+    regression on standardised features. ``loss_curve_`` is the optimised
+    loss times the targets' variance (divided by their number): half the
+    mean squared error in the targets' units plus the L2 term on the same
+    scale.
+
+    ``dropout`` defaults to 0.2, as in DBNClassifier: on a few hundred noisy
+    rows a (500, 500) net otherwise fits the noise, and a larger ``alpha``
+    would also cap how closely it fits strong signal. ``max_iter`` defaults
+    to 200, MLPRegressor's default.
 """
         + _MLP_DIFFERENCES
         + """
@@ -90,7 +105,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         batch_size="auto",
         max_iter=200,
         alpha=5e-4,
-        dropout=0.0,
+        dropout=0.2,
         input_dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
@@ -155,7 +170,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         self : DBNRegressor
         """
         self._fit(X, y)
-        self._fold_target_scaling()
+        self._fold_scaling()
         return self
 
     @atomic_fit
@@ -190,23 +205,55 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         self : DBNRegressor
         """
         self._partial_fit(X, y)
-        self._fold_target_scaling()
+        self._fold_scaling()
         return self
 
-    def _fold_target_scaling(self):
-        # Fold the target scaling into the output layer: predictions come out
-        # in the user's units and to_mlp() needs no extra step.
+    def _fold_scaling(self):
+        # Fold the input standardisation into the first layer and the target
+        # scaling into the output layer: the net takes and predicts the
+        # user's units, and to_mlp() needs no extra step.
         self.coefs_[-1] = self.coefs_[-1] * self._y_scale.astype(np.float32)
         self.intercepts_[-1] = (
             self.intercepts_[-1] * self._y_scale + self._y_mean
         ).astype(np.float32)
+        x_mean = vars(self).get("_x_mean")
+        if x_mean is not None:
+            W = self.coefs_[0].astype(np.float64) / self._x_scale[:, None]
+            self.intercepts_[0] = (self.intercepts_[0] - x_mean @ W).astype(np.float32)
+            self.coefs_[0] = np.ascontiguousarray(W, dtype=np.float32)
 
     def _training_layers(self):
-        # The output layer in standardised target units, as fine-tuning trains it.
+        # The layers in the units fine-tuning trains them in: standardised
+        # inputs (when fitted so) and standardised targets.
         coefs, intercepts = list(self.coefs_), list(self.intercepts_)
         coefs[-1] = (coefs[-1] / self._y_scale).astype(np.float32)
         intercepts[-1] = ((intercepts[-1] - self._y_mean) / self._y_scale).astype(np.float32)
+        x_mean = vars(self).get("_x_mean")
+        if x_mean is not None:
+            coefs[0], intercepts[0] = _standardized_layer(coefs[0], intercepts[0], x_mean,
+                                                          self._x_scale)
         return coefs, intercepts
+
+    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, resume):
+        # Fine-tuning reads the inputs standardised with the first fit's
+        # column means and standard deviations, and trains the first layer in
+        # those units (see Notes); _fold_scaling folds it back. A frozen first
+        # layer does not train, so it keeps taking the raw inputs unchanged.
+        if resume:
+            x_mean = vars(self).get("_x_mean")
+            if x_mean is None:
+                return source
+            x_scale = self._x_scale
+        elif self.frozen_layers > 0:
+            fitted.update(_x_mean=None, _x_scale=None)
+            return source
+        else:
+            x_mean, std, _, _ = column_statistics(source)
+            x_scale = standardizing_scale(x_mean, std, source.n_rows)
+            coefs[0], intercepts[0] = _standardized_layer(coefs[0], intercepts[0], x_mean,
+                                                          x_scale)
+        fitted.update(_x_mean=x_mean, _x_scale=x_scale)
+        return StandardizedRows(source, x_mean, x_scale)
 
     def _partial_targets_kwargs(self, classes, refit=False):
         if not refit:
@@ -263,8 +310,9 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         # Training runs on standardised targets; loss_curve_ is reported as
         # MLPRegressor reports it: half the mean squared error over rows and
         # targets, in the targets' own units.
+        # In float64: the squared scale of targets of 1e20 exceeds float32.
         scale = fitted_targets["_y_scale"]
-        return (scale**2 / len(scale)).astype(np.float32)
+        return scale**2 / len(scale)
 
     def _score_outputs(self, out, targets):
         # R^2 on the standardised targets (the scaling does not change it).
@@ -298,6 +346,14 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         copy_net(self, mlp)
         mlp.out_activation_ = "identity"
         return mlp
+
+
+def _standardized_layer(W, b, mean, scale):
+    """The layer that gives standardised inputs ``(x - mean) / scale`` the
+    pre-activations ``x @ W + b`` gave ``x``."""
+    W = W.astype(np.float64)
+    return (np.ascontiguousarray(W * scale[:, None], dtype=np.float32),
+            (b + mean @ W).astype(np.float32))
 
 
 def _data_conversion_warning():

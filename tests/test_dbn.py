@@ -372,7 +372,7 @@ def test_regressor_reports_its_loss_in_the_targets_units(digits):
     Y = np.c_[target, target / 1000.0]
     # Weights barely move, so the epoch's reported loss is the final model's.
     reg = DBNRegressor((16,), pretrain_epochs=1, solver="sgd", learning_rate_init=1e-9,
-                       momentum=0.0, alpha=0.0, max_iter=1, random_state=0).fit(X, Y)
+                       momentum=0.0, alpha=0.0, dropout=0.0, max_iter=1, random_state=0).fit(X, Y)
     expected = 0.5 * np.mean((reg.predict(X) - Y) ** 2)
     assert reg.loss_curve_[-1] == pytest.approx(expected, rel=1e-3)
     assert reg.best_loss_ == min(reg.loss_curve_)

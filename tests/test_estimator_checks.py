@@ -50,7 +50,7 @@ ESTIMATORS = [
     DBNClassifier(hidden_layer_sizes=(16,), visible_units="gaussian", unlabeled="?",
                   cd_steps=2, pretrain_epochs=3, max_iter=30),
     DBNRegressor(hidden_layer_sizes=(16, 8), solver="sgd", learning_rate_init=0.01,
-                 persistent=True, pretrain_epochs=3, max_iter=50),
+                 persistent=True, dropout=0.0, pretrain_epochs=3, max_iter=50),
     DBNAutoencoder(hidden_layer_sizes=(16, 4), hidden_units="relu", frozen_layers=1,
                    solver="sgd", learning_rate_init=0.01, pretrain_epochs=3, max_iter=20),
     RBMClassifier(n_components=16, objective="discriminative", visible_units="gaussian",
