@@ -139,6 +139,64 @@ def _net_cases(X, y, Xt, out):
         out[f"{name}.predict"] = np.asarray(est.predict(held), dtype=np.float64)
         if hasattr(est, "predict_proba"):
             out[f"{name}.predict_proba"] = est.predict_proba(held)
+    # Incremental training: partial_fit alone, then after fit, then warm_start.
+    steps = DBNClassifier((16,), pretrain_epochs=1, max_iter=2, random_state=7)
+    for _ in range(2):
+        steps.partial_fit(B, y, classes=np.arange(10))
+    _fitted_arrays("clf_partial", steps, out)
+    steps.fit(B, y).partial_fit(B, y)
+    _fitted_arrays("clf_fit_partial", steps, out)
+    warm = DBNRegressor((16,), pretrain_epochs=1, max_iter=3, warm_start=True,
+                        random_state=8).fit(X, target)
+    warm.set_params(max_iter=2).fit(X, target)
+    _fitted_arrays("reg_warm", warm, out)
+    out["reg_warm.predict"] = warm.predict(Xt)
+
+
+def _autoencoder_cases(X, Xt, out):
+    from dbn import DBNAutoencoder
+
+    B, Bt = X / 16.0, Xt / 16.0
+    cases = {
+        "ae": (DBNAutoencoder((32, 8), pretrain_epochs=2, max_iter=4, random_state=0),
+               B, Bt),
+        "ae_relu_raw": (DBNAutoencoder((16, 4), hidden_units="relu", pretrain_epochs=2,
+                                       max_iter=3, random_state=1), X, Xt),
+        "ae_bernoulli_code": (DBNAutoencoder((16,), code_units="bernoulli",
+                                             pretrain_epochs=1, max_iter=3,
+                                             random_state=2), B, Bt),
+    }
+    for name, (est, data, held) in cases.items():
+        est.fit(data)
+        _fitted_arrays(name, est, out)
+        out[f"{name}.transform"] = est.transform(held)
+        out[f"{name}.inverse_transform"] = est.inverse_transform(est.transform(held))
+        out[f"{name}.score"] = np.asarray(est.score(held))
+
+
+def _generative_cases(X, y, Xt, out):
+    from dbn import GenerativeDBNClassifier, RBMClassifier
+
+    B, Bt = X / 16.0, Xt / 16.0
+    partly = y.astype(str)
+    partly[::3] = "?"
+    cases = {
+        "rbmc_hybrid": (RBMClassifier(32, n_iter=3, random_state=0), B, y, Bt),
+        "rbmc_discriminative": (RBMClassifier(16, objective="discriminative", n_iter=2,
+                                              random_state=1), B, y, Bt),
+        "rbmc_gaussian_semi": (RBMClassifier(16, unlabeled="?", n_iter=2,
+                                             random_state=2), X, partly, Xt),
+        "gdbn": (GenerativeDBNClassifier((32, 16), top_components=32, pretrain_epochs=2,
+                                         updown_epochs=2, random_state=0), B, y, Bt),
+        "gdbn_gaussian_no_updown": (GenerativeDBNClassifier(
+            (16,), top_components=16, pretrain_epochs=2, updown_epochs=0,
+            random_state=1), X, y, Xt),
+    }
+    for name, (est, data, labels, held) in cases.items():
+        est.fit(data, labels)
+        _fitted_arrays(name, est, out)
+        out[f"{name}.predict_proba"] = est.predict_proba(held)
+        out[f"{name}.sample"] = est.sample(4, n_steps=50, random_state=3)
 
 
 def fit_all():
@@ -149,6 +207,8 @@ def fit_all():
     out = {}
     _rbm_cases(X, Xt, out)
     _net_cases(X, y, Xt, out)
+    _autoencoder_cases(X, Xt, out)
+    _generative_cases(X, y, Xt, out)
     threads = {i["internal_api"]: i["num_threads"] for i in threadpool_info()}
     return out, threads
 
