@@ -179,7 +179,7 @@ def experiment_arguments(doc, seeds, extra=None):
 def fit_with_curve(clf, X, y, X_test, y_test):
     """Fit a DBNClassifier and return its test accuracy after every fine-tuning
     epoch, read through the fit's private epoch hook (``_fit(on_epoch=...)``)."""
-    from dbn._network import predict_block
+    from dbn._nets.feedforward import predict_block
 
     X_test = np.asarray(X_test, dtype=np.float32)
     labeled = y if getattr(clf, "unlabeled", None) is None else y[y != clf.unlabeled]

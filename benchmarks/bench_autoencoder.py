@@ -38,7 +38,7 @@ CLASSES = ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
 def fit_with_test_curve(ae, X, X_test):
     """Fit and return the test MSE per pixel after every fine-tuning epoch (read
     through the fit's private epoch hook) and the fit's seconds."""
-    from dbn._network import predict_block
+    from dbn._nets.feedforward import predict_block
 
     # The activations are published after fit; the hook needs them during it.
     depth = len(ae.hidden_layer_sizes)

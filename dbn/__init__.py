@@ -4,14 +4,14 @@ Importing ``dbn`` compiles nothing: the Numba kernels compile on first use
 and are cached on disk.
 """
 
-from ._autoencoder import DBNAutoencoder
-from ._classifier import DBNClassifier
-from ._dbn import DBN
-from ._generative_dbn import GenerativeDBNClassifier
-from ._persistence import load, save
-from ._rbm import BernoulliRBM, GaussianRBM
-from ._rbm_classifier import RBMClassifier
-from ._regressor import DBNRegressor
+from ._generative.dbn_classifier import GenerativeDBNClassifier
+from ._generative.rbm_classifier import RBMClassifier
+from ._model_files.persistence import load, save
+from ._nets.autoencoder import DBNAutoencoder
+from ._nets.classifier import DBNClassifier
+from ._nets.regressor import DBNRegressor
+from ._rbm.estimators import BernoulliRBM, GaussianRBM
+from ._stack.transformer import DBN
 from .exceptions import DataRangeWarning, DivergenceError, ModelFileError
 
 __version__ = "0.1.0"

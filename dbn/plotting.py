@@ -116,7 +116,7 @@ def plot_filters(rbm, image_shape=None, n_filters=100, n_cols=10):
     20
     """
     from . import DBN, DBNClassifier, DBNRegressor
-    from ._rbm_base import _BaseRBM
+    from ._rbm.base import _BaseRBM
 
     if isinstance(rbm, DBN | DBNClassifier | DBNRegressor):
         check_is_fitted(rbm)

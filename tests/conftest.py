@@ -74,11 +74,18 @@ def pytest_report_header(config):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "check_defaults: estimator checks with default parameters "
-        "(run with --check-defaults; .ci/run runs them in a step of their own)")
+        "markers", "check_defaults: estimator checks and learning results with default "
+        "parameters (run with --check-defaults; .ci/run runs them in a step of their own)")
+    config.addinivalue_line(
+        "markers", "learning: asserts a learning result (takes learning_seed); "
+        "-m 'not learning' leaves these out")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "learning_seed" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.learning)
     if config.getoption("check_defaults"):
         return
     deselected = [item for item in items if "check_defaults" in item.keywords]

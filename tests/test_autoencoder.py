@@ -33,7 +33,7 @@ def _frozen_start(**params):
 
 
 def test_linear_hidden_samples_have_mean_x_and_unit_variance():
-    from dbn import _kernels
+    from dbn._kernels import rbm as _kernels
 
     rng = np.random.default_rng(0)
     n = 200_000
@@ -68,7 +68,7 @@ def test_linear_hidden_units_ais_matches_exact_log_z(learning_seed, learning_che
     rbm = BernoulliRBM(6, hidden_units="gaussian", learning_rate=0.03, n_iter=50,
                        batch_size=10, random_state=learning_seed).fit(X)
     # couplings strong enough that log Z is far from the uncoupled model's
-    from dbn import _likelihood
+    from dbn._rbm import likelihood as _likelihood
 
     p = rbm._likelihood_params()
     assert abs(rbm.log_partition("exact") - _likelihood.base_log_partition(p, p.b)) > 1.0

@@ -80,7 +80,7 @@ _DBN_HAS_SHUFFLE = "shuffle" in DBN().get_params()
 @pytest.mark.parametrize("cls", [
     DBNClassifier, DBNRegressor, DBNAutoencoder,
     pytest.param(DBN, marks=pytest.mark.skipif(
-        not _DBN_HAS_SHUFFLE, reason="DBN has no shuffle parameter (dbn/_dbn.py)")),
+        not _DBN_HAS_SHUFFLE, reason="DBN has no shuffle parameter (dbn/_stack/transformer.py)")),
 ])
 def test_shuffle_false_reaches_pretraining(digits, cls):
     """shuffle=False trains every RBM on the rows in their order: the bottom
@@ -164,6 +164,7 @@ def test_pretraining_on_unlabeled_rows_beats_random_init_with_50_labels(
     learning_check("test accuracy gain over random init", gain, above=0.01)
 
 
+@pytest.mark.check_defaults  # (500, 500) nets: minutes, in CI's defaults step
 @pytest.mark.parametrize("n_rows", [20, 50])
 @pytest.mark.parametrize("pretrain_epochs", [0, 20])
 def test_defaults_learn_from_a_few_rows(digits, n_rows, pretrain_epochs, learning_seed,
@@ -340,6 +341,7 @@ def test_to_mlp_predicts_the_same(digits):
         assert_allclose(mlp.predict_proba(Xt), clf.predict_proba(Xt), atol=1e-6)
 
 
+@pytest.mark.check_defaults  # a (500, 500) net on 1,257 rows: minutes
 def test_default_regressor_fits_a_linear_target(digits, learning_seed, learning_check):
     X, _, Xt, _ = digits
     target = X[:, 20] * 3.0 + X[:, 40] * 100.0 + 7.0
@@ -421,7 +423,7 @@ def test_regressor_exports_multioutput(digits):
 
 
 def test_early_stopping_keeps_the_best_epoch(digits, monkeypatch):
-    from dbn import _finetuning
+    from dbn._nets import finetuning as _finetuning
 
     X, y, _, _ = digits
     seen = []
@@ -511,17 +513,17 @@ def test_nan_marks_unlabeled_rows(digits):
 def test_data_is_validated_and_scanned_once_per_fit(digits, monkeypatch, make):
     """The stack's layers train on the estimator's validated rows: one
     validation of X per fit, and one statistics pass per layer's input."""
-    import dbn._data as data
+    from dbn._data import statistics, validation
 
     calls = {"validate_data": 0, "column_statistics": 0}
-    for name in calls:
-        original = getattr(data, name)
+    for module, name in ((validation, "validate_data"), (statistics, "column_statistics")):
+        original = getattr(module, name)
 
         def counting(*args, _original=original, _name=name, **kwargs):
             calls[_name] += 1
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(data, name, counting)
+        monkeypatch.setattr(module, name, counting)
     X, y, _, _ = digits
     est = make()
     est.fit(X, y) if isinstance(est, DBNClassifier) else est.fit(X)

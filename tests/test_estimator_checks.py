@@ -82,6 +82,7 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+@pytest.mark.check_defaults  # a (500, 500) net: the defaults step
 @pytest.mark.parametrize(
     "check",
     ["check_regressors_train", "check_regressor_data_not_an_array",

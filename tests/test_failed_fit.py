@@ -5,16 +5,9 @@ import copy
 import numpy as np
 import pytest
 
-from dbn import (
-    DBN,
-    BernoulliRBM,
-    DBNClassifier,
-    DBNRegressor,
-    DivergenceError,
-    GaussianRBM,
-    _cd,
-    _network,
-)
+from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, DivergenceError, GaussianRBM
+from dbn._nets import feedforward as _network
+from dbn._rbm import cd as _cd
 
 from .state import same_state
 

@@ -43,6 +43,7 @@ def _digits_scores(split, seed):
             "logistic": logistic.score(Xte, yte)}
 
 
+@pytest.mark.check_defaults  # four default fits: minutes, in CI's defaults step
 def test_defaults_beat_logistic_regression_and_the_greedy_stack_on_digits(
         learning_seed, learning_check):
     scores = [_digits_scores(split, learning_seed) for split in SPLITS]

@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from dbn import _kernels
+from dbn._kernels import rbm as _kernels
 
 from . import naive
 

@@ -11,8 +11,8 @@ from numpy.testing import assert_allclose
 from sklearn.datasets import load_digits
 
 from dbn import DBNAutoencoder, DBNClassifier, DBNRegressor
-from dbn._finetuning import make_optimizer
-from dbn._optimizers import AdamOptimizer
+from dbn._nets.finetuning import make_optimizer
+from dbn._nets.optimizers import AdamOptimizer
 
 
 @pytest.fixture(scope="module")

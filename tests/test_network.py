@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from dbn import _nn_kernels as K
-from dbn._network import FeedForward, batch_loss, glorot_uniform, predict_block
-from dbn._optimizers import AdamOptimizer, SGDOptimizer
+from dbn._kernels import feedforward as K
+from dbn._nets.feedforward import FeedForward, batch_loss, glorot_uniform, predict_block
+from dbn._nets.optimizers import AdamOptimizer, SGDOptimizer
 
 from . import naive
 

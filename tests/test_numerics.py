@@ -8,15 +8,11 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.special import expit
 
-from dbn import (
-    BernoulliRBM,
-    DBNClassifier,
-    GaussianRBM,
-    _kernels,
-    _likelihood,
-    _network,
-    _nn_kernels,
-)
+from dbn import BernoulliRBM, DBNClassifier, GaussianRBM
+from dbn._kernels import feedforward as _nn_kernels
+from dbn._kernels import rbm as _kernels
+from dbn._nets import feedforward as _network
+from dbn._rbm import likelihood as _likelihood
 
 from . import naive
 

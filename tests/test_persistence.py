@@ -387,7 +387,7 @@ def test_load_checks_every_estimator_kind(est, small_digits):
     dbn.save(fitted, buffer)
     loaded = dbn.load(io.BytesIO(buffer.getvalue()))
     assert same_state(fitted, loaded) is None
-    assert dbn._persistence._inconsistency(loaded) is None
+    assert dbn._model_files.schema.check(loaded) is None
     # ...and fails it once a fitted array loses its shape
     broken = dbn.load(io.BytesIO(buffer.getvalue()))
     target = broken.rbms_[0] if isinstance(broken, DBN) else broken
@@ -395,10 +395,10 @@ def test_load_checks_every_estimator_kind(est, small_digits):
         target.coefs_[0] = target.coefs_[0][:, :-1]
     elif isinstance(target, GenerativeDBNClassifier):
         target.generative_coefs_[0] = target.generative_coefs_[0][:-1]
-        assert dbn._persistence._inconsistency(broken) is not None
+        assert dbn._model_files.schema.check(broken) is not None
         target = dbn.load(io.BytesIO(buffer.getvalue()))
         broken = target
         target.top_.components_ = target.top_.components_[:, :-1]
     else:
         target.components_ = target.components_[:-1]
-    assert dbn._persistence._inconsistency(broken) is not None
+    assert dbn._model_files.schema.check(broken) is not None

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from dbn import BernoulliRBM, DataRangeWarning, DivergenceError
-from dbn._cd import CDWorkspace, pack_params
+from dbn._rbm.cd import CDWorkspace, pack_params
 
 from . import naive
 

@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from dbn import GenerativeDBNClassifier, RBMClassifier
-from dbn import _class_rbm as model
+from dbn._generative import class_rbm as model
 
 V, H, NC = 4, 3, 3
 
@@ -220,6 +220,7 @@ def _digits_dbn(seed, updown_epochs):
                                    random_state=seed).fit(Xtr / 16, ytr)
 
 
+@pytest.mark.check_defaults  # default schedules on all of digits: minutes
 def test_updown_improves_on_the_greedy_stack(digits, learning_seed, learning_check):
     # 30 up-down epochs, the default: with the 40 pretraining epochs of the
     # defaults the greedy stack scores 0.972-0.980 here (seeds 0-3), which
@@ -235,6 +236,7 @@ def test_updown_improves_on_the_greedy_stack(digits, learning_seed, learning_che
     assert history[-1] > history[0]
 
 
+@pytest.mark.check_defaults  # default schedules on all of digits: minutes
 def test_dreams_of_a_class_look_like_it(digits, learning_seed, learning_check):
     Xtr, _, ytr, _ = digits
     clf = _digits_dbn(learning_seed, 30)
@@ -257,7 +259,7 @@ def test_real_valued_input_is_standardised_and_dreamt_in_its_units(digits):
 
 
 def _tiny_updown(seed):
-    from dbn import _updown
+    from dbn._generative import updown as _updown
 
     rng = np.random.default_rng(seed)
     top = model.ClassRBMParams(W=rng.standard_normal((3, 4)), U=rng.standard_normal((3, NC)),
@@ -274,7 +276,7 @@ def test_hybrid_updown_adds_the_exact_conditional_gradient_at_the_top(seed):
     is the learning rate times the gradient of mean log p(y | up-pass(x))."""
     import copy
 
-    from dbn import _updown
+    from dbn._generative import updown as _updown
 
     rng = np.random.default_rng(100 + seed)
     X = (rng.random((6, 5)) < 0.5).astype(float)

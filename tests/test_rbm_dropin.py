@@ -14,7 +14,7 @@ from sklearn.datasets import load_digits
 
 import dbn
 from dbn import BernoulliRBM, GaussianRBM
-from dbn._cd import CDWorkspace, pack_params
+from dbn._rbm.cd import CDWorkspace, pack_params
 
 from .state import same_state
 

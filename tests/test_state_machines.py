@@ -264,7 +264,7 @@ class _Machine(RuleBasedStateMachine):
         if not self._guarded(lambda: self.model.partial_fit(*args, **kwargs)):
             return
         if hasattr(self.model, "coefs_"):  # a fine-tuned net continues the one it built
-            from dbn._pretraining import layer_sizes
+            from dbn._stack.pretraining import layer_sizes
 
             sizes = [W.shape[1] for W in self.model.coefs_[:-1]]
             assert sizes == list(layer_sizes(self.model.hidden_layer_sizes))

@@ -9,8 +9,9 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info
 
 import dbn
-from dbn import _dbn, _rbm_base
-from dbn._threads import resolve_n_jobs, thread_limits
+from dbn._rbm import base as _rbm_base
+from dbn._stack import transformer as _dbn
+from dbn._utils.threads import resolve_n_jobs, thread_limits
 
 ESTIMATORS = [getattr(dbn, name) for name in dbn.__all__
               if isinstance(getattr(dbn, name), type) and hasattr(getattr(dbn, name), "fit")]

@@ -9,8 +9,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from dbn import BernoulliRBM, DataRangeWarning, GaussianRBM, _kernels
-from dbn._cd import CDWorkspace, pack_params
+from dbn import BernoulliRBM, DataRangeWarning, GaussianRBM
+from dbn._kernels import rbm as _kernels
+from dbn._rbm.cd import CDWorkspace, pack_params
 
 from . import naive
 

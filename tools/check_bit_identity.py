@@ -166,8 +166,14 @@ def _autoencoder_cases(X, Xt, out):
                                              pretrain_epochs=1, max_iter=3,
                                              random_state=2), B, Bt),
     }
+    cases["ae_frozen_raw"] = (DBNAutoencoder((16, 4), frozen_layers=1, pretrain_epochs=1,
+                                             max_iter=3, random_state=3), X, Xt)
+    cases["ae_warm_raw"] = (DBNAutoencoder((16, 4), warm_start=True, pretrain_epochs=1,
+                                           max_iter=2, random_state=4), X, Xt)
     for name, (est, data, held) in cases.items():
         est.fit(data)
+        if est.warm_start:
+            est.set_params(max_iter=2).fit(data[::2])
         _fitted_arrays(name, est, out)
         out[f"{name}.transform"] = est.transform(held)
         out[f"{name}.inverse_transform"] = est.inverse_transform(est.transform(held))

@@ -1,4 +1,4 @@
-"""Refit the polynomial for 2**f on [-0.5, 0.5] used by dbn._numba.sigmoid32.
+"""Refit the polynomial for 2**f on [-0.5, 0.5] used by dbn._kernels.common.sigmoid32.
 
 Prints the float32 coefficients (lowest degree first) and the approximation's
 maximum absolute error on the interval.
