@@ -4,7 +4,7 @@ Importing ``dbn`` compiles nothing: the Numba kernels compile on first use
 and are cached on disk.
 """
 
-from ._generative.dbn_classifier import GenerativeDBNClassifier
+from ._generative.generative_dbn import GenerativeDBNClassifier
 from ._generative.rbm_classifier import RBMClassifier
 from ._model_files.persistence import load, save
 from ._nets.autoencoder import DBNAutoencoder

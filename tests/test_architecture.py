@@ -116,3 +116,34 @@ def test_model_files_import_no_estimator():
             # nothing else of the estimators' packages is known here.
             known = {d for d in deps if d.startswith(estimator_packages)}
             assert known <= {"dbn._rbm.training"}, f"{module} imports {sorted(known)}"
+
+
+def test_the_subpackage_graph_has_no_cycle():
+    """Between folders too: each subpackage only imports those below it."""
+    def package(module):
+        parts = module.split(".")
+        return ".".join(parts[:2]) if len(parts) > 2 or module in packages else module
+
+    packages = {p.parent.relative_to(PACKAGE.parent).as_posix().replace("/", ".")
+                for p in PACKAGE.glob("*/__init__.py")}
+    graph = {}
+    for module, deps in _graph().items():
+        if module == "dbn":
+            continue
+        edges = graph.setdefault(package(module), set())
+        edges |= {package(d) for d in deps if d != "dbn"} - {package(module)}
+    order, state = [], {}
+
+    def visit(node, path):
+        if state.get(node) == "open":
+            pytest.fail("import cycle between subpackages: " + " -> ".join(path + [node]))
+        if state.get(node) == "done":
+            return
+        state[node] = "open"
+        for dep in sorted(graph.get(node, ())):
+            visit(dep, path + [node])
+        state[node] = "done"
+        order.append(node)
+
+    for node in sorted(graph):
+        visit(node, [])

@@ -509,6 +509,8 @@ def test_nan_marks_unlabeled_rows(digits):
 @pytest.mark.parametrize("make", [
     lambda: DBN((8, 4), pretrain_epochs=1, random_state=0),
     lambda: DBNClassifier((8, 4), pretrain_epochs=1, max_iter=1, random_state=0),
+    lambda: DBNRegressor((8, 4), pretrain_epochs=1, max_iter=1, random_state=0),
+    lambda: DBNAutoencoder((8, 4), pretrain_epochs=1, max_iter=1, random_state=0),
 ])
 def test_data_is_validated_and_scanned_once_per_fit(digits, monkeypatch, make):
     """The stack's layers train on the estimator's validated rows: one
@@ -526,8 +528,13 @@ def test_data_is_validated_and_scanned_once_per_fit(digits, monkeypatch, make):
         monkeypatch.setattr(module, name, counting)
     X, y, _, _ = digits
     est = make()
-    est.fit(X, y) if isinstance(est, DBNClassifier) else est.fit(X)
+    est.fit(X, y) if hasattr(est, "predict") else est.fit(X)
     assert calls == {"validate_data": 1, "column_statistics": 2}
+    for scale in (1.0, 16.0):  # Bernoulli, then Gaussian visible units
+        if isinstance(est, DBNAutoencoder | DBNRegressor):
+            calls.update(validate_data=0, column_statistics=0)
+            make().fit(X * scale, y) if hasattr(est, "predict") else make().fit(X * scale)
+            assert calls == {"validate_data": 1, "column_statistics": 2}
 
 
 def test_epoch_hook_sees_the_layers_after_every_epoch(digits):
@@ -561,3 +568,15 @@ def test_auto_pretraining_rate_holds_wide_gaussian_layers_on_tiny_data(hidden_un
         assert all(np.isfinite(r.components_).all() for r in model.rbms_)
         if n_rows == 15:  # batches of 1
             assert model.rbms_[0].learning_rate <= 1 / 1000
+
+
+def test_transfer_takes_the_units_a_model_was_trained_with(digits):
+    """set_params after fitting does not change what the fitted layers are:
+    a DBN or net trained with sigmoid units hands over sigmoid layers."""
+    X, y, _, _ = digits
+    for source in (DBN((8,), pretrain_epochs=1, random_state=0).fit(X),
+                   DBNClassifier((8,), pretrain_epochs=1, max_iter=1, random_state=0).fit(X, y)):
+        source.set_params(hidden_units="relu")
+        with pytest.raises(ValueError, match="hidden_units='bernoulli'"):
+            DBNClassifier((8,), hidden_units="relu", pretrained=source, max_iter=1).fit(X, y)
+        DBNClassifier((8,), pretrained=source, max_iter=1).fit(X, y)

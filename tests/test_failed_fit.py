@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, DivergenceError, GaussianRBM
-from dbn._nets import feedforward as _network
+from dbn._nets import feedforward as feedforward
 from dbn._rbm import cd as _cd
 
 from .state import same_state
@@ -71,7 +71,7 @@ def test_keyboard_interrupt_leaves_the_model_as_it_was(
     if stage == "pretraining":
         count = _interrupt_after(monkeypatch, _cd.CDWorkspace, "step", 5)
     else:
-        count = _interrupt_after(monkeypatch, _network.FeedForward, "backward", 5)
+        count = _interrupt_after(monkeypatch, feedforward.FeedForward, "backward", 5)
     with pytest.raises(KeyboardInterrupt):
         _fit(est, X[:, :40], y)  # another width: n_features_in_ would change too
     assert count["n"] > 5, "the interrupt must come in the middle of the fit"

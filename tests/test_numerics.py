@@ -9,9 +9,9 @@ from numpy.testing import assert_allclose
 from scipy.special import expit
 
 from dbn import BernoulliRBM, DBNClassifier, GaussianRBM
-from dbn._kernels import feedforward as _nn_kernels
+from dbn._kernels import feedforward as feedforward_kernels
 from dbn._kernels import rbm as _kernels
-from dbn._nets import feedforward as _network
+from dbn._nets import feedforward as feedforward
 from dbn._rbm import likelihood as _likelihood
 
 from . import naive
@@ -27,14 +27,14 @@ def test_float32_sigmoid_kernels_saturate_without_overflow():
     assert_allclose(act[0], expit(extremes), atol=2e-7)
     assert np.all(np.diff(act[0]) >= 0), "sigmoid must be monotone"
     Z = np.tile(extremes.astype(np.float32), (2, 1))
-    _nn_kernels.bias_sigmoid(Z, np.zeros(Z.shape[1], dtype=np.float32))
+    feedforward_kernels.bias_sigmoid(Z, np.zeros(Z.shape[1], dtype=np.float32))
     assert_allclose(Z[0], expit(extremes), atol=2e-7)
 
 
 def test_softmax_kernel_is_finite_for_huge_logits():
     Z = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [3e38, 0.0, -3e38]],
                  dtype=np.float32)
-    _nn_kernels.bias_softmax(Z, np.zeros(3, dtype=np.float32))
+    feedforward_kernels.bias_softmax(Z, np.zeros(3, dtype=np.float32))
     assert np.isfinite(Z).all()
     assert_allclose(Z.sum(1), 1.0, rtol=1e-6)
     assert_allclose(Z[0], [1.0, 0.0, 0.0])
@@ -68,11 +68,11 @@ def test_hidden_free_energy_is_finite_and_right_at_the_extremes(relu):
 
 def test_log_probabilities_stay_finite_where_probabilities_underflow():
     logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4], [0.0, 0.0, 0.0]])
-    log_p = _network.log_probabilities(logits, "softmax")
+    log_p = feedforward.log_probabilities(logits, "softmax")
     assert np.isfinite(log_p).all()
     assert_allclose(log_p[0], [0.0, -2e4, -1e4])
     assert_allclose(np.exp(log_p).sum(1), 1.0)
-    binary = _network.log_probabilities(np.array([[1e4], [-1e4], [0.0]]), "sigmoid")
+    binary = feedforward.log_probabilities(np.array([[1e4], [-1e4], [0.0]]), "sigmoid")
     assert_allclose(binary, [[-1e4, 0.0], [0.0, -1e4], [-np.log(2)] * 2])
 
 
@@ -82,11 +82,11 @@ def test_losses_are_finite_for_saturated_outputs():
     target = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
     saturated = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32)  # all wrong
     cap = -np.log(np.finfo(np.float32).eps)
-    assert_allclose(_network.batch_loss(saturated, target, "softmax"), cap, rtol=1e-6)
-    assert_allclose(_network.batch_loss(saturated[:, :1], target[:, :1], "sigmoid"), cap,
+    assert_allclose(feedforward.batch_loss(saturated, target, "softmax"), cap, rtol=1e-6)
+    assert_allclose(feedforward.batch_loss(saturated[:, :1], target[:, :1], "sigmoid"), cap,
                     rtol=1e-6)
-    assert _network.batch_loss(target, target, "softmax") == 0.0
-    assert _network.batch_loss(target[:, :1], target[:, :1], "sigmoid") < 1e-6
+    assert feedforward.batch_loss(target, target, "softmax") == 0.0
+    assert feedforward.batch_loss(target[:, :1], target[:, :1], "sigmoid") < 1e-6
 
 
 def _extreme_rbm(cls, scale, **kw):

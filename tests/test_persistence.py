@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -387,7 +388,7 @@ def test_load_checks_every_estimator_kind(est, small_digits):
     dbn.save(fitted, buffer)
     loaded = dbn.load(io.BytesIO(buffer.getvalue()))
     assert same_state(fitted, loaded) is None
-    assert dbn._model_files.schema.check(loaded) is None
+    assert dbn._utils.schema.check(loaded) is None
     # ...and fails it once a fitted array loses its shape
     broken = dbn.load(io.BytesIO(buffer.getvalue()))
     target = broken.rbms_[0] if isinstance(broken, DBN) else broken
@@ -395,10 +396,31 @@ def test_load_checks_every_estimator_kind(est, small_digits):
         target.coefs_[0] = target.coefs_[0][:, :-1]
     elif isinstance(target, GenerativeDBNClassifier):
         target.generative_coefs_[0] = target.generative_coefs_[0][:-1]
-        assert dbn._model_files.schema.check(broken) is not None
+        assert dbn._utils.schema.check(broken) is not None
         target = dbn.load(io.BytesIO(buffer.getvalue()))
         broken = target
         target.top_.components_ = target.top_.components_[:, :-1]
     else:
         target.components_ = target.components_[:-1]
-    assert dbn._model_files.schema.check(broken) is not None
+    assert dbn._utils.schema.check(broken) is not None
+
+
+@pytest.mark.parametrize("est, edit", [
+    (ESTIMATORS[4], lambda e: setattr(e, "out_activation_", "relu")),
+    (ESTIMATORS[6], lambda e: setattr(e, "out_activation_", "sigmoid")),
+    (ESTIMATORS[7], lambda e: setattr(e, "out_activation_", "softmax")),
+    (ESTIMATORS[9], lambda e: setattr(e, "rbms_", [])),
+    (ESTIMATORS[9], lambda e: setattr(e, "visible_units_", "relu")),
+    (ESTIMATORS[0], lambda e: setattr(e, "mean_", np.zeros(e.n_features_in_))),
+], ids=["classifier-output", "regressor-output", "autoencoder-output", "gdbn-rbms",
+        "gdbn-visible", "bernoulli-mean"])
+def test_load_refuses_attributes_that_do_not_fit_the_model(est, edit, small_digits):
+    """What inference relies on besides the arrays: output units, the layers
+    below a generative top, a Bernoulli RBM without standardisation."""
+    X, y = small_digits
+    fitted = _fit(clone(est), X, y)
+    edit(fitted)
+    buffer = io.BytesIO()
+    dbn.save(fitted, buffer)
+    with pytest.raises(dbn.ModelFileError):
+        dbn.load(io.BytesIO(buffer.getvalue()))

@@ -9,8 +9,8 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info
 
 import dbn
-from dbn._rbm import base as _rbm_base
-from dbn._stack import transformer as _dbn
+from dbn._rbm import base as rbm_base
+from dbn._stack import transformer as transformer
 from dbn._utils.threads import resolve_n_jobs, thread_limits
 
 ESTIMATORS = [getattr(dbn, name) for name in dbn.__all__
@@ -32,8 +32,8 @@ def test_every_estimator_takes_n_jobs(Estimator):
 
 
 @pytest.mark.parametrize("make, target", [
-    (lambda: dbn.BernoulliRBM(8, n_iter=1, n_jobs=1), (_rbm_base._BaseRBM, "_fit_rows")),
-    (lambda: dbn.DBN((8,), pretrain_epochs=1, n_jobs=1), (_dbn, "pretrain_stack")),
+    (lambda: dbn.BernoulliRBM(8, n_iter=1, n_jobs=1), (rbm_base._BaseRBM, "_fit_rows")),
+    (lambda: dbn.DBN((8,), pretrain_epochs=1, n_jobs=1), (transformer, "pretrain_stack")),
 ])
 def test_fit_runs_under_the_limits_and_restores_them_when_it_fails(make, target, monkeypatch):
     X = np.random.default_rng(0).random((30, 6))

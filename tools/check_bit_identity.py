@@ -104,6 +104,11 @@ def _net_cases(X, y, Xt, out):
     _fitted_arrays("dbn", dbn, out)
     out["dbn.transform"] = dbn.transform(Bt)
     out["dbn.sample"] = dbn.sample(4, n_steps=20, random_state=1)
+    stream = DBN((16, 8), pretrain_epochs=1, random_state=3)
+    for start in range(0, len(B), 200):
+        stream.partial_fit(B[start:start + 200])
+    _fitted_arrays("dbn_partial", stream, out)
+    out["dbn_partial.transform"] = stream.transform(Bt)
     raw_dbn = DBN((16,), hidden_units="relu", pretrain_epochs=2, random_state=2).fit(X)
     _fitted_arrays("dbn_raw_relu", raw_dbn, out)
     out["dbn_raw_relu.transform"] = raw_dbn.transform(Xt)

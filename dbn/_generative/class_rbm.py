@@ -6,7 +6,7 @@ softmax over ``d_y + sum_j softplus(c_j + U_jy + W_j.x)`` (:func:`class_logits`)
 The discriminative gradient of ``log p(y | x)`` is exact too; the generative
 one (of ``log p(x, y)``) is CD-k. Parameters are float64 arrays in a
 :class:`ClassRBMParams`: the cost lies in the (row, class, hidden unit) loops
-of ``_class_rbm_kernels``, which accumulate in float64 anyway, and in the
+of ``dbn._kernels.class_rbm``, which accumulate in float64 anyway, and in the
 passes over the weight matrix: with a wide hidden layer (the 2,000 units over
 500 of a generative DBN's top) every pass over ``W`` costs about as much as a
 minibatch's products, so the gradients accumulate into ``W``-sized buffers

@@ -17,13 +17,13 @@ from .._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
-from .._model_files.schema import FloatArray, Labels, Positive, rows
 from .._rbm.units import BERNOULLI, units
 from .._stack.pretraining import resolve_visible_units
 from .._utils.atomic import atomic_fit
 from .._utils.docstrings import fill_doc
 from .._utils.labels import encode_labels, sample_label_codes
 from .._utils.random import make_generator
+from .._utils.schema import FloatArray, Labels, Positive, rows
 from .._utils.threads import N_JOBS_CONSTRAINT, uses_threads
 from . import class_rbm as model
 from .class_rbm_training import VISIBLE_MEAN, VISIBLE_SAMPLE, ClassRBMSettings, train
@@ -321,7 +321,7 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     _fitted_marker = "components_"
 
     def _fitted_schema(self, n_in):
-        """What a loaded RBMClassifier must hold (see ``dbn._model_files.schema``)."""
+        """What a loaded RBMClassifier must hold (see ``dbn._utils.schema``)."""
         yield Labels()
         if vars(self).get("visible_units_") not in ("bernoulli", "gaussian"):
             yield "visible_units_ is neither 'bernoulli' nor 'gaussian'"

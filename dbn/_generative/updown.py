@@ -2,7 +2,7 @@
 
 The net: binary layers ``x -> h_1 -> ... -> pen`` with untied recognition
 (upward) and generative (downward) weights, and a top-level RBM over ``pen``
-and the one-hot label (a classification RBM, ``_class_rbm``). One step of
+and the one-hot label (a classification RBM, ``class_rbm``). One step of
 the contrastive wake-sleep algorithm on a minibatch:
 
 1. wake: sample the layers bottom-up with the recognition weights;

@@ -1,6 +1,6 @@
 """Numba kernels for the elementwise work of a feed-forward net (fine-tuning).
 
-Like ``_kernels``: pure functions over C-contiguous float32 buffers, fused so
+Like ``dbn._kernels.rbm``: pure functions over C-contiguous float32 buffers, fused so
 that a layer's bias, activation and dropout take one pass and no temporary.
 """
 

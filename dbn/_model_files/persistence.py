@@ -27,8 +27,8 @@ from sklearn.base import BaseEstimator
 from sklearn.frozen import FrozenEstimator
 
 from .._rbm.training import TrainingState
+from .._utils.schema import check
 from ..exceptions import ModelFileError
-from .schema import check
 
 FORMAT_NAME = "dbn-model"
 FORMAT_VERSION = 1

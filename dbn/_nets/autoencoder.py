@@ -25,7 +25,7 @@ from .._utils.random import make_generator
 from .._utils.threads import uses_threads
 from .base import _BaseDBNNet
 from .feedforward import predict_block
-from .layers import (
+from .initialization import (
     OUTPUT_ACTIVATION,
     autoencoder_layers,
     input_layer_for_data_units,
@@ -277,21 +277,23 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
             self._fine_tune_settings(OUTPUT_ACTIVATION[visible_units],
                                      any(r is not None for r in rbms)),
             hidden_activation=hidden_activations)
-        return coefs, intercepts, rbms, rng, settings
+        return coefs, intercepts, rbms, rng, settings, statistics
 
     def _resumed_settings(self, solver):
         return dataclasses.replace(super()._resumed_settings(solver),
                                    hidden_activation=tuple(self.activations_[:-1]))
 
-    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, resume, settings):
+    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, settings, statistics):
         # Real-valued data: fine-tune on standardised features, input and
         # reconstruction alike, so that the loss weighs every column the same
         # whatever its units (as the GaussianRBM below does); the layers go
         # back to the data's units after. (A warm start standardises with the
         # statistics of the data it is given.)
-        means, stds, _, _ = training_statistics(source, type(self).__name__)
+        if statistics is None:
+            statistics = training_statistics(source, type(self).__name__)
         if settings.output_activation != OUTPUT_ACTIVATION["gaussian"]:
             return source, None
+        means, stds, _, _ = statistics
         scaling = (means, standardizing_scale(means, stds, source.n_rows))
         # Frozen layers never move: they get their exact values back, not a
         # round trip through the scaling.
@@ -313,6 +315,10 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
         super()._publish(fitted_targets, rbms, coefs, intercepts, settings, result)
         self.activations_ = [*settings.hidden_activation, settings.output_activation]
 
+    # No partial_fit: with real-valued data each chunk would standardise with
+    # its own statistics while the optimizer's moments carry over.
+    _partial_fit = None
+
     # An autoencoder's layers are an encoder and a decoder, not a stack of
     # hidden layers of one kind: it is not a ``pretrained=`` source.
     _hidden_stack = None
@@ -323,6 +329,8 @@ class DBNAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseDBN
                 and len(self.coefs_) % 2 == 0
                 and set(acts) <= {"sigmoid", "relu", "identity"}):
             yield "activations_ is not one known activation per layer of an even count"
+        if acts[-1] not in OUTPUT_ACTIVATION.values() or self.out_activation_ != acts[-1]:
+            yield "out_activation_ is not the last of activations_, 'sigmoid' or 'identity'"
 
     def _architecture(self):
         return {**super()._architecture(), "code_units": self.code_units}

@@ -16,7 +16,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import iter_blocks, training_statistics, validate_rows
-from .._model_files.schema import FloatArray
 from .._rbm.units import units
 from .._stack.pretraining import (
     PRETRAIN_CONSTRAINTS,
@@ -26,9 +25,10 @@ from .._stack.pretraining import (
 )
 from .._stack.transfer import HiddenStack
 from .._utils.random import make_generator
+from .._utils.schema import FloatArray
 from .feedforward import glorot_uniform, predict_block
 from .finetuning import FineTuneSettings, choose_solver, fine_tune
-from .layers import initial_hidden_layers
+from .initialization import initial_hidden_layers
 from .optimizers import state_problem
 
 
@@ -175,7 +175,7 @@ class _BaseDBNNet(BaseEstimator):
         kwargs = (self._partial_targets_kwargs(classes, refit=resume)
                   if incremental or resume else {})
         targets, labeled, fitted_targets = self._prepare_targets(y, source.n_rows, **kwargs)
-        optimizer_state, loss_curve = None, ()
+        optimizer_state, loss_curve, statistics = None, (), None
         if resume:
             solver = self._continued_solver(incremental)
             rbms = self.rbms_
@@ -189,9 +189,9 @@ class _BaseDBNNet(BaseEstimator):
             settings = self._resumed_settings(solver)
             loss_curve = self.loss_curve_
         else:
-            coefs, intercepts, rbms, rng, settings = self._build(source, targets)
+            coefs, intercepts, rbms, rng, settings, statistics = self._build(source, targets)
         source, to_data_units = self._fine_tuning_rows(source, coefs, intercepts,
-                                                       fitted_targets, resume, settings)
+                                                       fitted_targets, settings, statistics)
         if incremental:
             settings = dataclasses.replace(settings, max_iter=1, early_stopping=False,
                                            adaptive=False, incremental=True)
@@ -277,7 +277,8 @@ class _BaseDBNNet(BaseEstimator):
         greedy pretraining or Glorot's initialisation, and a Glorot output layer.
 
         Returns the layers, the RBMs behind them, the generator that
-        fine-tuning continues with and the fine-tuning settings.
+        fine-tuning continues with, the fine-tuning settings and the
+        statistics of ``source`` (``training_statistics``: one pass per fit).
         """
         sizes = layer_sizes(self.hidden_layer_sizes)
         statistics = training_statistics(source, type(self).__name__)
@@ -292,7 +293,7 @@ class _BaseDBNNet(BaseEstimator):
         coefs.append(W_out)
         intercepts.append(b_out)
         settings = self._fine_tune_settings(out_act, self._pretrained_start(rbms))
-        return coefs, intercepts, rbms, rng, settings
+        return coefs, intercepts, rbms, rng, settings, statistics
 
     def _publish(self, fitted_targets, rbms, coefs, intercepts, settings, result):
         for key, value in fitted_targets.items():
@@ -319,7 +320,7 @@ class _BaseDBNNet(BaseEstimator):
         """The layers in the units fine-tuning trains them in (subclasses may differ)."""
         return self.coefs_, self.intercepts_
 
-    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, resume, settings):
+    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, settings, statistics):
         """The rows fine-tuning reads (``source`` itself here), and a function
         that turns the fine-tuned layers back into the data's units (None:
         they are in them).
@@ -327,8 +328,10 @@ class _BaseDBNNet(BaseEstimator):
         A subclass may hand fine-tuning transformed rows (DBNRegressor and
         DBNAutoencoder standardise them); it then rewrites the layers in the
         lists ``coefs`` and ``intercepts`` (fresh ones, or
-        ``_training_layers()`` copies when ``resume``) to take them, and adds
-        what it fixed to ``fitted``, the attributes published with the fit.
+        ``_training_layers()`` copies when the call continues a fitted net,
+        which ``statistics`` None says: a fresh net comes with the
+        statistics ``_build`` made of ``source``) to take them, and adds what
+        it fixed to ``fitted``, the attributes published with the fit.
         """
         return source, None
 
@@ -338,13 +341,17 @@ class _BaseDBNNet(BaseEstimator):
             return None
         return HiddenStack(layers=list(zip(self.coefs_[:-1], self.intercepts_[:-1],
                                            strict=True)),
-                           rbms=list(self.rbms_), hidden_units=self.hidden_units,
+                           rbms=list(self.rbms_),
+                           # The units the net was built with, whatever
+                           # set_params changed since.
+                           hidden_units=vars(self).get("_built_with", {}).get(
+                               "hidden_units", self.hidden_units),
                            n_features_in=self.n_features_in_)
 
     _fitted_marker = "coefs_"
 
     def _fitted_schema(self, n_in):
-        """What a loaded net must hold (see ``dbn._model_files.schema``)."""
+        """What a loaded net must hold (see ``dbn._utils.schema``)."""
         coefs, intercepts = vars(self).get("coefs_"), vars(self).get("intercepts_")
         if not (isinstance(coefs, list) and isinstance(intercepts, list) and coefs
                 and len(coefs) == len(intercepts)):

@@ -6,10 +6,10 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from .._model_files.schema import Labels
 from .._utils.atomic import atomic_fit
 from .._utils.docstrings import fill_doc
 from .._utils.labels import encode_labels
+from .._utils.schema import Labels
 from .._utils.threads import uses_threads
 from .base import _BaseDBNNet
 from .feedforward import log_probabilities
@@ -266,6 +266,8 @@ class DBNClassifier(ClassifierMixin, _BaseDBNNet):
         n_classes = len(self.classes_)
         if (1 if n_classes == 2 else n_classes) != n_out:
             yield f"classes_ ({n_classes} labels) do not match the {n_out} outputs"
+        if vars(self).get("out_activation_") != ("sigmoid" if n_out == 1 else "softmax"):
+            yield "out_activation_ does not fit the output layer of a classifier"
 
     def _partial_targets_kwargs(self, classes, refit=False):
         if not refit:

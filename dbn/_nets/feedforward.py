@@ -2,7 +2,7 @@
 
 The estimators hand in the parameters (lists of (fan_in, fan_out) weight
 matrices and bias vectors); this module runs the products in BLAS and the
-elementwise work in the fused kernels of ``_nn_kernels``. It knows nothing of
+elementwise work in the fused kernels of ``dbn._kernels.feedforward``. It knows nothing of
 estimators, labels or data formats.
 """
 
@@ -13,7 +13,7 @@ from .._data import iter_blocks, to_dense
 from .._utils.lazy import lazy_import
 
 K = lazy_import("dbn._kernels.feedforward")
-_numba = lazy_import("dbn._kernels.common")
+_common = lazy_import("dbn._kernels.common")
 
 # Forward kernels: bias + activation in place on a (n, m) float32 block.
 # Named, not referenced, so that importing this module loads no Numba.
@@ -125,7 +125,7 @@ class FeedForward:
         for layer in range(L - 1, first_trainable - 1, -1):
             delta = self.deltas[layer][:n]
             np.matmul(self.acts[layer][:n].T, delta, out=self.coef_grads[layer])
-            _numba.column_sums(delta, self.intercept_grads[layer])
+            _common.column_sums(delta, self.intercept_grads[layer])
             if layer > first_trainable:
                 below = self.deltas[layer - 1][:n]
                 np.matmul(delta, self.coefs[layer].T, out=below)

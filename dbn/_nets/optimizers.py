@@ -11,7 +11,7 @@ import numpy as np
 
 from .._utils.lazy import lazy_import
 
-_nn_kernels = lazy_import("dbn._kernels.feedforward")
+_kernels = lazy_import("dbn._kernels.feedforward")
 
 
 def _check_like(arrays, params, what):
@@ -71,7 +71,7 @@ class SGDOptimizer:
         """Apply one step; ``l2_factors[i]`` scales the L2 term of ``params[i]``."""
         for i, (p, g, v) in enumerate(zip(self.params, grads, self.velocities, strict=True)):
             if trainable[i]:
-                _nn_kernels.sgd_update(p.reshape(-1), v.reshape(-1), g.reshape(-1),
+                _kernels.sgd_update(p.reshape(-1), v.reshape(-1), g.reshape(-1),
                                        self.learning_rate, self.momentum, self.nesterov,
                                        l2_factors[i])
 
@@ -117,7 +117,7 @@ class AdamOptimizer:
         )
         for i, p in enumerate(self.params):
             if trainable[i]:
-                _nn_kernels.adam_update(p.reshape(-1), self.first[i].reshape(-1),
+                _kernels.adam_update(p.reshape(-1), self.first[i].reshape(-1),
                                         self.second[i].reshape(-1), grads[i].reshape(-1),
                                         step, self.beta_1, self.beta_2, self.epsilon,
                                         l2_factors[i])

@@ -4,14 +4,14 @@ import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._data import StandardizedRows, column_statistics, standardizing_scale
-from .._model_files.schema import FloatArray, Positive
+from .._data import StandardizedRows, standardizing_scale
 from .._utils.atomic import atomic_fit
 from .._utils.docstrings import fill_doc
+from .._utils.schema import FloatArray, Positive
 from .._utils.threads import uses_threads
 from .._utils.warnings import warn
 from .base import _BaseDBNNet
-from .layers import input_layer_for_data_units, input_layer_for_standardized_rows
+from .initialization import input_layer_for_data_units, input_layer_for_standardized_rows
 from .mlp import as_sklearn_mlp
 
 
@@ -273,12 +273,12 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
                 coefs[0], intercepts[0], x_mean, self._x_scale)
         return coefs, intercepts
 
-    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, resume, settings):
+    def _fine_tuning_rows(self, source, coefs, intercepts, fitted, settings, statistics):
         # Fine-tuning reads the inputs standardised with the first fit's
         # column means and standard deviations, and trains the first layer in
         # those units (see Notes); _fold_scaling folds it back. A frozen first
         # layer does not train, so it keeps taking the raw inputs unchanged.
-        if resume:
+        if statistics is None:  # continuing the fitted net
             x_mean = vars(self).get("_x_mean")
             if x_mean is None:
                 return source, None
@@ -287,7 +287,7 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
             fitted.update(_x_mean=None, _x_scale=None)
             return source, None
         else:
-            x_mean, std, _, _ = column_statistics(source)
+            x_mean, std, _, _ = statistics
             x_scale = standardizing_scale(x_mean, std, source.n_rows)
             coefs[0], intercepts[0] = input_layer_for_standardized_rows(
                 coefs[0], intercepts[0], x_mean, x_scale)
@@ -296,6 +296,8 @@ class DBNRegressor(RegressorMixin, _BaseDBNNet):
         return StandardizedRows(source, x_mean, x_scale), None
 
     def _output_schema(self, n_out):
+        if vars(self).get("out_activation_") != "identity":
+            yield "out_activation_ of a regressor is not 'identity'"
         yield FloatArray("_y_mean", (n_out,))
         yield FloatArray("_y_scale", (n_out,))
         yield Positive("_y_scale")

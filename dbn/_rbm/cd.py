@@ -25,7 +25,7 @@ from .._utils.lazy import lazy_import
 from .units import units
 
 _kernels = lazy_import("dbn._kernels.rbm")
-_numba = lazy_import("dbn._kernels.common")
+_common = lazy_import("dbn._kernels.common")
 
 
 def pack_params(weights_vh, hidden_bias, visible_bias):
@@ -46,7 +46,7 @@ class CDWorkspace:
     n_visible, n_hidden, batch_size : int
         Shapes of the model and the largest minibatch.
     visible_units, hidden_units : str or Units
-        The layers' unit types (see ``_units``).
+        The layers' unit types (see ``dbn._rbm.units``).
     """
 
     def __init__(self, n_visible, n_hidden, batch_size, visible_units="bernoulli",
@@ -132,10 +132,10 @@ class CDWorkspace:
                                 learning_rate, momentum, model_is_mean=chains is None)
         np.matmul(vis[:2 * n].T, hid[:2 * n], out=self.grad)
         if sparsity_cost > 0.0:
-            _numba.column_sums(hid[:n, :H], self.hidden_sum)
+            _common.column_sums(hid[:n, :H], self.hidden_sum)
             hidden_mean *= sparsity_decay
             hidden_mean += (1.0 - sparsity_decay) * self.hidden_sum / n
-            _numba.column_sums(vis[:n, :V], self.visible_sum)
+            _common.column_sums(vis[:n, :V], self.visible_sum)
             _kernels.sparsity_adjust(self.grad, hidden_mean, self.visible_sum, n,
                                      sparsity_target, sparsity_cost, V, H)
         _kernels.momentum_update(P, velocity, self.grad, 1.0 / n, learning_rate,

@@ -10,7 +10,7 @@ data in its own units.
 import numpy as np
 
 from .._data import StandardizedRows, iter_blocks
-from .._model_files.schema import FloatArray, Positive, rows
+from .._utils.schema import FloatArray, Positive, rows
 from .training import TrainingState
 
 
@@ -94,7 +94,7 @@ class _RBMLayer:
     _fitted_marker = "components_"
 
     def _fitted_schema(self, n_in):
-        """What a loaded RBM must hold (see ``dbn._model_files.schema``)."""
+        """What a loaded RBM must hold (see ``dbn._utils.schema``)."""
         # The fitted shapes, which set_params after fitting does not change.
         H = rows(vars(self).get("components_"), self.n_components)
         yield FloatArray("components_", (H, n_in))
@@ -107,6 +107,8 @@ class _RBMLayer:
                     yield FloatArray(name, (n_in,))
             yield Positive("sigma_")
             yield Positive("scale_")
+        elif any(vars(self).get(name) is not None for name in ("mean_", "scale_")):
+            yield "mean_ and scale_ belong to a GaussianRBM's standardisation"
         state = vars(self).get("_training_state")
         if state is None:
             return

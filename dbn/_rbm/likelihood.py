@@ -2,7 +2,7 @@
 
 An RBM is described by :class:`RBMParams`: weights ``W`` (n_visible,
 n_hidden), visible and hidden biases, optional per-feature visible variances
-(Gaussian units with learned variances), and its unit types (``_units``),
+(Gaussian units with learned variances), and its unit types (``units``),
 which supply every term that depends on them. The energy is
 
     E(v, h) = vis(v) - c.h - (v / var) W h,   vis(v) = -b.v            (Bernoulli)

@@ -3,8 +3,8 @@
 An RBM layer's units decide how a unit's input becomes its mean and its
 sample, what the layer adds to the free energy and the partition function,
 how contrastive divergence updates its float32 buffers in place, and which
-activation the unrolled net uses. CD (``_cd``), likelihoods and sampling
-(``_likelihood``), the RBM estimators and the unrolled nets look all of that
+activation the unrolled net uses. CD (``cd``), likelihoods and sampling
+(``likelihood``), the RBM estimators and the unrolled nets look all of that
 up here, so a new unit type is one new class in :data:`UNITS`.
 
 Every unit type has one name: 'bernoulli' (binary, sigmoid mean), 'gaussian'

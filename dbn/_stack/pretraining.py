@@ -176,35 +176,49 @@ def pretrain_stack(settings, source, sizes, seeds, start_layer=0, data=None, X_v
     held-out rows (a row source) whose free-energy gap every layer monitors;
     ``statistics`` the source's ``training_statistics`` if already known.
     """
-    s = settings
-    rbms = []
     layer_input = source if data is None else DenseRows(data)
-    fan_in = source.n_features if data is None else data.shape[1]
     if data is not None or statistics is None:
-        statistics = training_statistics(layer_input, s.name)
-    for layer in range(start_layer, len(sizes)):
-        if s.verbose:
-            print(f"[{s.name}] pretraining layer {layer + 1}/{len(sizes)}: "
-                  f"{fan_in} -> {sizes[layer]} units, {s.n_epochs} epochs", flush=True)
-        rbm = rbm_for_layer(s, layer, sizes[layer], seeds[layer], top=layer == len(sizes) - 1)
+        statistics = training_statistics(layer_input, settings.name)
+    rbms = [rbm_for_layer(settings, layer, sizes[layer], seeds[layer],
+                          top=layer == len(sizes) - 1)
+            for layer in range(start_layer, len(sizes))]
+    for rbm in rbms:
         rbm._validate_params()
+    train_layers(settings.name, rbms, layer_input, statistics, settings.learning_rate,
+                 settings.verbose, first_layer=start_layer, n_layers=len(sizes), X_val=X_val)
+    return rbms
+
+
+def train_layers(name, rbms, layer_input, statistics, learning_rate, verbose, *,
+                 first_layer=0, n_layers=None, n_epochs=None, incremental=False, X_val=None):
+    """Train ``rbms`` bottom up, each on the hidden features of the one below
+    (the first on ``layer_input``, whose ``training_statistics`` are
+    ``statistics``): ``n_epochs`` each (their own ``n_iter`` by default),
+    continuing their training state when ``incremental``. A divergence names
+    the layer (counted from ``first_layer`` out of ``n_layers``) and the
+    estimator's ``pretrain_learning_rate`` (``learning_rate``)."""
+    n_layers = n_layers or first_layer + len(rbms)
+    for offset, rbm in enumerate(rbms):
+        layer = first_layer + offset
+        fan_in, size = layer_input.n_features, rbm.n_components
+        if verbose:
+            print(f"[{name}] pretraining layer {layer + 1}/{n_layers}: "
+                  f"{fan_in} -> {size} units, {n_epochs or rbm.n_iter} epochs", flush=True)
         try:
-            rbm._fit_rows(layer_input, statistics, n_epochs=rbm.n_iter, held_source=X_val)
+            rbm._fit_rows(layer_input, statistics, n_epochs=n_epochs or rbm.n_iter,
+                          incremental=incremental, held_source=X_val)
         except DivergenceError as exc:
             raise DivergenceError(
-                f"{s.name} diverged while pretraining layer {layer + 1} of "
-                f"{len(sizes)} ({type(rbm).__name__}, {fan_in} -> {sizes[layer]} "
+                f"{name} diverged while pretraining layer {layer + 1} of "
+                f"{n_layers} ({type(rbm).__name__}, {fan_in} -> {size} "
                 f"units) in epoch {exc.epoch}: the weights became NaN or infinite "
                 f"with learning rate {rbm.learning_rate:g} (pretrain_learning_rate="
-                f"{s.learning_rate!r}). Set pretrain_learning_rate lower, "
+                f"{learning_rate!r}). Set pretrain_learning_rate lower, "
                 f"e.g. to {rbm.learning_rate / 10:g}.",
                 layer=layer + 1, epoch=exc.epoch, learning_rate=rbm.learning_rate,
             ) from exc
-        rbms.append(rbm)
-        if layer < len(sizes) - 1:
+        if offset < len(rbms) - 1:
             layer_input = DenseRows(hidden_features(rbm, layer_input))
-            statistics = training_statistics(layer_input, s.name)
+            statistics = training_statistics(layer_input, name)
             if X_val is not None:
                 X_val = DenseRows(hidden_features(rbm, X_val))
-        fan_in = sizes[layer]
-    return rbms

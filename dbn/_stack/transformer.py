@@ -21,12 +21,12 @@ from .._utils.threads import uses_threads
 from .pretraining import (
     PRETRAIN_CONSTRAINTS,
     PretrainSettings,
-    hidden_features,
     layer_seeds,
     layer_sizes,
     pretrain_stack,
     rbm_for_layer,
     resolve_visible_units,
+    train_layers,
 )
 from .transfer import HiddenStack
 
@@ -242,12 +242,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     for layer, size in enumerate(sizes)]
         else:
             rbms = self._continue_rbms(sizes)
-        layer_input = source
-        for layer, rbm in enumerate(rbms):
-            rbm._fit_rows(layer_input, statistics, n_epochs=1, incremental=not first)
-            if layer < len(rbms) - 1:
-                layer_input = DenseRows(hidden_features(rbm, layer_input))
-                statistics = training_statistics(layer_input, type(self).__name__)
+        train_layers(type(self).__name__, rbms, source, statistics,
+                     self.pretrain_learning_rate, self.verbose, n_epochs=1,
+                     incremental=not first)
         self.rbms_ = rbms
         if first:
             self._built_with = self._architecture()
@@ -307,13 +304,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if not hasattr(self, "rbms_"):
             return None
         return HiddenStack(layers=[rbm._unrolled_layer(np.float32) for rbm in self.rbms_],
-                           rbms=list(self.rbms_), hidden_units=self.hidden_units,
+                           # The units the RBMs were trained with, whatever
+                           # set_params changed since.
+                           rbms=list(self.rbms_), hidden_units=self.rbms_[0].hidden_units,
                            n_features_in=self.n_features_in_)
 
     _fitted_marker = "rbms_"
 
     def _fitted_schema(self, n_in):
-        """What a loaded DBN must hold (see ``dbn._model_files.schema``)."""
+        """What a loaded DBN must hold (see ``dbn._utils.schema``)."""
         rbms = self.rbms_
         # A layer is anything that declares itself a fitted RBM layer.
         if not isinstance(rbms, list) or not rbms or not all(

@@ -12,7 +12,7 @@ Every estimator a model file can hold declares, on its class,
 
 :func:`check` walks the declarations of a loaded estimator. It guards the
 Numba kernels against edited files: an array of the wrong shape, dtype or
-byte order never reaches them. ``_persistence`` calls it and knows no
+byte order never reaches them. ``dbn._model_files.persistence`` calls it and knows no
 estimator by name.
 """
 

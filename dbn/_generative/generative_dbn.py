@@ -13,7 +13,7 @@ from .._data import (
     validate_rows,
     warn_if_outside_unit_interval,
 )
-from .._model_files.schema import Fitted, FloatArray, Labels
+from .._rbm.layer import _RBMLayer
 from .._stack.pretraining import (
     auto_batch_size,
     layer_sizes,
@@ -23,6 +23,7 @@ from .._utils.atomic import atomic_fit
 from .._utils.docstrings import fill_doc
 from .._utils.labels import encode_labels, sample_label_codes
 from .._utils.random import make_generator
+from .._utils.schema import Fitted, FloatArray, Labels
 from .._utils.threads import N_JOBS_CONSTRAINT, uses_threads
 from . import class_rbm as top_model
 from . import updown as _updown
@@ -334,7 +335,7 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
 
     def _fitted_schema(self, n_in):
         """What a loaded GenerativeDBNClassifier must hold (see
-        ``dbn._model_files.schema``)."""
+        ``dbn._utils.schema``)."""
         yield Labels()
         top = vars(self).get("top_")
         if not isinstance(top, RBMClassifier) or "components_" not in vars(top):
@@ -349,6 +350,12 @@ class GenerativeDBNClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstim
             yield "the recognition and generative layers are not lists of equal length"
         if widths[-1] != top.n_features_in_ or len(top.classes_) != len(self.classes_):
             yield "the top RBM does not fit the layers below or the classes"
+        if vars(self).get("visible_units_") not in ("bernoulli", "gaussian"):
+            yield "visible_units_ is neither 'bernoulli' nor 'gaussian'"
+        rbms = vars(self).get("rbms_")
+        if not (isinstance(rbms, list) and len(rbms) == len(widths) - 1
+                and all(isinstance(r, _RBMLayer) and "components_" in vars(r) for r in rbms)):
+            yield "rbms_ is not one fitted RBM per layer below the top"
         for i in range(len(widths) - 1):
             a, b = widths[i], widths[i + 1]
             yield FloatArray(f"recognition_coefs_[{i}]", (a, b), lists[0][i])
