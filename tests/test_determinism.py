@@ -11,7 +11,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from threadpoolctl import threadpool_limits
 
-from dbn import DBN, BernoulliRBM, DBNClassifier, DBNRegressor, GaussianRBM
+from dbn import (
+    DBN,
+    BernoulliRBM,
+    DBNClassifier,
+    DBNRegressor,
+    GaussianRBM,
+    GenerativeDBNClassifier,
+)
 
 from .state import same_state
 
@@ -126,3 +133,30 @@ def test_grid_search_gives_the_same_results_with_parallel_workers():
     for a, b in zip(serial.best_estimator_.coefs_, parallel.best_estimator_.coefs_,
                     strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DBN((16, 8), pretrain_epochs=2, random_state=0),
+    lambda: DBNClassifier((16, 8), pretrain_epochs=2, max_iter=2, random_state=0),
+    lambda: GenerativeDBNClassifier((16, 8), top_components=16, pretrain_epochs=2,
+                                    updown_epochs=2, random_state=0),
+], ids=["DBN", "DBNClassifier", "GenerativeDBNClassifier"])
+def test_real_valued_stacks_train_alike_on_integer_float32_and_float64_copies(make):
+    """Gaussian visible units standardise their input; the layers above learn
+    from features computed in float32 from it, the same values whatever the
+    dtype the data came in (they were computed in the data's precision, and
+    a generative DBN on a float64 copy then predicted otherwise)."""
+    from sklearn.datasets import load_digits
+
+    digits, labels = load_digits(return_X_y=True)
+    data, labels = digits[:200].astype(np.int64), labels[:200]
+    fits = []
+    for variant in (data, data.astype(np.float32), data.astype(np.float64)):
+        est = make()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fits.append(est.fit(variant, labels) if hasattr(est, "predict")
+                        else est.fit(variant))
+    for other in fits[1:]:
+        diff = same_state(fits[0], other, ignore=("epoch_time",))
+        assert diff is None, diff

@@ -41,8 +41,9 @@ class RowSource(Protocol):
     def read(self, rows, out):
         """Copy rows ``rows`` into the first ``len(rows)`` rows of ``out``."""
 
-    def block(self, start, stop):
-        """Rows ``start:stop`` as an array or CSR matrix (for whole passes)."""
+    def block(self, start, stop, dtype=None):
+        """Rows ``start:stop`` as an array or CSR matrix (for whole passes),
+        in ``dtype`` when given."""
 
 
 def _row_order_batches(n_rows, batch_size, rng, shuffle, rows):
@@ -94,11 +95,12 @@ class DenseRows:
             if self._pages is not None:
                 self._pages.consumed(len(rows) * max(X.strides[0], FAULT_AROUND_BYTES))
 
-    def block(self, start, stop):
+    def block(self, start, stop, dtype=None):
         if self._pages is not None:
             # The previous block has been used by now.
             self._pages.consumed((stop - start) * self.X.strides[0])
-        return self.X[start:stop]
+        block = self.X[start:stop]
+        return block if dtype is None else block.astype(dtype, copy=False)
 
 
 class LazyRows:
@@ -139,8 +141,8 @@ class LazyRows:
             _kernels.gather_dense(block, part - first, out[start:stop])
             start = stop
 
-    def block(self, start, stop):
-        block = np.asarray(self.X[start:stop])
+    def block(self, start, stop, dtype=None):
+        block = np.asarray(self.X[start:stop], dtype=dtype)
         # The Numba gathers trust shapes; a slice that disagrees with the
         # declared shape must not reach them.
         if block.shape != (stop - start, self.n_features):
@@ -170,11 +172,11 @@ def to_dense(block):
     return block.toarray() if hasattr(block, "toarray") else block
 
 
-def iter_blocks(source, chunk_rows=CHUNK_ROWS):
+def iter_blocks(source, chunk_rows=CHUNK_ROWS, dtype=None):
     """Yield ``(start, stop, block)`` over the source in contiguous chunks."""
     for start in range(0, source.n_rows, chunk_rows):
         stop = min(start + chunk_rows, source.n_rows)
-        yield start, stop, source.block(start, stop)
+        yield start, stop, source.block(start, stop, dtype)
 
 
 class StandardizedRows:
@@ -207,13 +209,17 @@ class StandardizedRows:
         view -= self._center32
         view *= self._inverse32
 
-    def block(self, start, stop):
+    def block(self, start, stop, dtype=None):
         block = self.source.block(start, stop)
         if sp.issparse(block):
             block = block.toarray()
-        dtype = block.dtype if block.dtype.kind == "f" else np.float32
-        # The same operations as read(), so that float32 data give the same
-        # standardised values in training and in inference.
+        if dtype is None:
+            dtype = block.dtype if block.dtype.kind == "f" else np.float32
+        # In float32, the same operations as read(): the data, cast, then
+        # standardised in float32, whatever their own dtype, so that training
+        # and inference see the same values, and so do float32 and float64
+        # copies of the data.
+        block = block.astype(dtype, copy=False)
         return (block - self.center.astype(dtype)) * (1.0 / self.scale).astype(dtype)
 
 def result_dtype_of(dtype):

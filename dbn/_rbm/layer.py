@@ -84,10 +84,11 @@ class _RBMLayer:
         weights = self._effective_weights(dtype)
         bias = self.intercept_hidden_.astype(dtype)
         out = np.empty((source.n_rows, self.components_.shape[0]), dtype=dtype)
-        for start, stop, block in iter_blocks(source):
-            # In the requested precision: float32 features of float64 data are
-            # then the same as those of its float32 copy (and twice as fast).
-            out[start:stop] = block.astype(dtype, copy=False) @ weights
+        # Blocks in the requested precision (standardised in it too): float32
+        # features of float64 data are then the same as those of its float32
+        # copy (and twice as fast).
+        for start, stop, block in iter_blocks(source, dtype=dtype):
+            out[start:stop] = block @ weights
         out += bias
         return self._hidden.mean(out)
 
