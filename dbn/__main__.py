@@ -13,7 +13,11 @@ def demo(args):
 
 
 def main(argv=None):
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="dbn", description="Deep Belief Nets for scikit-learn")
+    parser.add_argument("--version", action="version",
+                        version=f"dbn {__version__} (distribution scikit-dbn)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="what pretraining buys on scikit-learn's digits "
                                     "(about 30 s on 2 cores)")

@@ -582,8 +582,9 @@ def _malformed_csr(indices, indptr):
 
 
 MALFORMED_CSR = [
-    ("index past the last column", _malformed_csr([0, 1, 7], [0, 2, 3]), "indices must be <"),
-    ("negative index", _malformed_csr([0, -1, 2], [0, 2, 3]), "indices must be >= 0"),
+    ("index past the last column", _malformed_csr([0, 1, 7], [0, 2, 3]),
+     "column indices must be < 5 "),
+    ("negative index", _malformed_csr([0, -1, 2], [0, 2, 3]), "column indices must be >= 0"),
     ("decreasing indptr", _malformed_csr([0, 1, 2], [0, 3, 2]), "non-decreasing"),
     ("indptr past the data", _malformed_csr([0, 1], [0, 2, 9]), "index pointer"),
 ]

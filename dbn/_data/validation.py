@@ -56,7 +56,14 @@ def _check_csr_structure(X, input_name):
     try:
         X.check_format(full_check=True)
     except ValueError as exc:
-        raise ValueError(f"{input_name} is a malformed CSR matrix: {exc}") from None
+        # scipy's wording of the column-index errors changed between
+        # releases; say it the same way on every supported scipy.
+        reason, indices = str(exc), np.asarray(X.indices)
+        if indices.size and indices.min() < 0:
+            reason = "column indices must be >= 0"
+        elif indices.size and indices.max() >= X.shape[1]:
+            reason = f"column indices must be < {X.shape[1]} (its number of columns)"
+        raise ValueError(f"{input_name} is a malformed CSR matrix: {reason}") from None
     return X
 
 

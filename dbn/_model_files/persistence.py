@@ -192,8 +192,8 @@ def save(estimator, path):
     >>> clf = dbn.RBMClassifier(32, n_iter=2, random_state=0).fit(X / 16, y)
     >>> path = os.path.join(tempfile.mkdtemp(), "model.dbn")
     >>> dbn.save(clf, path)
-    >>> (dbn.load(path).predict(X / 16) == clf.predict(X / 16)).all()
-    np.True_
+    >>> bool((dbn.load(path).predict(X / 16) == clf.predict(X / 16)).all())
+    True
     """
     encoder = _Encoder()
     tree = encoder.estimator(estimator, "estimator")
@@ -370,8 +370,8 @@ def load(path):
     >>> path = os.path.join(tempfile.mkdtemp(), "rbm.dbn")
     >>> dbn.save(rbm, path)
     >>> loaded = dbn.load(path)
-    >>> type(loaded).__name__, (loaded.components_ == rbm.components_).all()
-    ('BernoulliRBM', np.True_)
+    >>> type(loaded).__name__, bool((loaded.components_ == rbm.components_).all())
+    ('BernoulliRBM', True)
     """
     source = repr(os.fspath(path)) if not hasattr(path, "read") else "the file object"
     try:

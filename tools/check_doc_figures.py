@@ -1,0 +1,135 @@
+"""Figures in the documentation that cannot drift from the results files.
+
+Two rules, over ``README.md`` and ``docs/*.md``:
+
+1. **Attributed figures are in their file.** A page marks where its figures
+   come from with an HTML comment (invisible on GitHub and in the site)::
+
+       <!-- figures from: bench_scale.md bench_memory.md -->
+       ... every number here must be in one of those files ...
+       <!-- end figures -->
+
+   (the scope also ends at the next ``figures from`` marker or the end of the
+   page). Every number in the scope, in prose, tables and code blocks, must
+   appear in one of the named files in ``benchmarks/results/``: the same
+   number, read the same way (``60,000`` = ``60000``, ``0.90`` = ``0.9``,
+   sign ignored), not a rounding of it. A figure derived from the file
+   (a difference, a rounding) must be written into the file by its
+   benchmark, or left out.
+2. **Measured-looking figures are attributed.** Outside those scopes and
+   outside inline code, a number that reads as a measurement (three or more
+   decimals, a ``±``, a ratio such as ``1.09x``, a percentage, a duration such
+   as ``27 s`` or ``3 minutes``) is an error. Pages that are records in
+   their own right (``docs/test-thresholds.md``) are exempt from this rule.
+
+``python tools/check_doc_figures.py`` prints each violation as
+``page:line: message`` and exits 1 if there is any; ``tests/test_doc_figures.py``
+runs it in the suite.
+"""
+
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+#: Pages whose figures are their own record (the thresholds table is the
+#: output of the tests' metric runs, not of a benchmark).
+RECORDS = {"docs/test-thresholds.md"}
+
+_OPEN = re.compile(r"<!--\s*figures from:\s*(.*?)\s*-->")
+_CLOSE = re.compile(r"<!--\s*end figures\s*-->")
+_NUMBER = re.compile(r"(?<![\w.])[-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|"
+                     r"(?<![\w.])[-+−]?\d+(?:\.\d+)?")
+_MEASURED = re.compile(
+    r"\d\.\d{3,}"                       # 0.9116
+    r"|±"                               # mean ± std
+    r"|(?<![\w.])\d+(?:\.\d+)?x\b"      # 1.09x
+    r"|\d(?:\.\d+)? ?%"                 # 73%
+    r"|(?<![\w.])\d+(?:\.\d+)? ?(?:s|ms|min|minutes?|seconds?|hours?)\b"  # 27 s
+)
+# What is not prose: inline code, link targets, image and link addresses,
+# HTML comments, and references such as "issue 13" or "(2008)".
+_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")
+
+
+def _pages():
+    yield ROOT / "README.md"
+    yield from sorted((ROOT / "docs").glob("*.md"))
+
+
+def _canonical(token):
+    """The number a token denotes, as a comparable key (None if none)."""
+    token = token.replace(",", "").replace("−", "-").lstrip("+-")
+    try:
+        value = float(token)
+    except ValueError:
+        return None
+    return repr(value)
+
+
+_file_numbers = {}
+
+
+def _numbers_in(name):
+    """Every number written in a results file (and its JSON twin)."""
+    if name not in _file_numbers:
+        path = RESULTS / name
+        if not path.exists():
+            _file_numbers[name] = None
+            return None
+        text = path.read_text(encoding="utf-8")
+        found = {_canonical(t) for t in _NUMBER.findall(text)}
+        _file_numbers[name] = found - {None}
+    return _file_numbers[name]
+
+
+def check_page(path):
+    """The violations of one page, as (line number, message) pairs."""
+    relative = path.relative_to(ROOT).as_posix()
+    problems = []
+    sources = None
+    in_fence = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        opened = _OPEN.search(line)
+        if opened:
+            sources = opened.group(1).replace(",", " ").split()
+            for name in sources:
+                if _numbers_in(name) is None:
+                    problems.append((number, f"names {name}, which is not in benchmarks/results/"))
+            continue
+        if _CLOSE.search(line):
+            sources = None
+            continue
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if sources:
+            text = re.sub(r"\]\([^)]*\)|<[^>]*>|https?://\S+", " ", line)
+            text = re.sub(r"bench_\w+\.(?:md|json|png|py)|benchmarks/\S+", " ", text)
+            for token in _NUMBER.findall(text):
+                key = _canonical(token)
+                held = [n for n in sources if key in (_numbers_in(n) or ())]
+                if not held:
+                    problems.append((number, f"{token!r} is not in {', '.join(sources)}"))
+        elif not in_fence and relative not in RECORDS:
+            prose = _NOT_PROSE.sub(" ", line)
+            for match in _MEASURED.finditer(prose):
+                problems.append((number, f"measured-looking {match.group(0)!r} is not "
+                                         "attributed to a results file"))
+    return [(relative, n, message) for n, message in problems]
+
+
+def main():
+    problems = [p for page in _pages() for p in check_page(page)]
+    for page, number, message in problems:
+        print(f"{page}:{number}: {message}")
+    if problems:
+        print(f"{len(problems)} figures in the documentation do not match a results file.")
+        return 1
+    print("every attributed figure is in its results file; no unattributed measurements.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
