@@ -10,7 +10,9 @@ Two rules, over ``README.md`` and ``docs/*.md``:
        <!-- end figures -->
 
    (the scope also ends at the next ``figures from`` marker or the end of the
-   page). Every number in the scope, in prose, tables and code blocks, must
+   page). Every number in the scope, in prose, tables and output blocks
+   (fenced as ``text``, ``console`` or nothing; not inline code or code
+   blocks, which hold parameters), must
    appear in one of the named files in ``benchmarks/results/``: the same
    number, read the same way (``60,000`` = ``60000``, ``0.90`` = ``0.9``,
    sign ignored), not a rounding of it. A figure derived from the file
@@ -89,7 +91,7 @@ def check_page(path):
     relative = path.relative_to(ROOT).as_posix()
     problems = []
     sources = None
-    in_fence = False
+    in_fence, fence = False, None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         opened = _OPEN.search(line)
         if opened:
@@ -102,17 +104,22 @@ def check_page(path):
             sources = None
             continue
         if line.lstrip().startswith(("```", "~~~")):
+            # Output blocks (no language, text, console) hold figures; code
+            # blocks hold parameters.
+            fence = None if in_fence else line.strip().lstrip("`~").strip()
             in_fence = not in_fence
             continue
+        if in_fence and fence not in ("", "text", "console"):
+            continue
         if sources:
-            text = re.sub(r"\]\([^)]*\)|<[^>]*>|https?://\S+", " ", line)
+            text = line if in_fence else _NOT_PROSE.sub(" ", line)
             text = re.sub(r"bench_\w+\.(?:md|json|png|py)|benchmarks/\S+", " ", text)
             for token in _NUMBER.findall(text):
                 key = _canonical(token)
                 held = [n for n in sources if key in (_numbers_in(n) or ())]
                 if not held:
                     problems.append((number, f"{token!r} is not in {', '.join(sources)}"))
-        elif not in_fence and relative not in RECORDS:
+        elif relative not in RECORDS:
             prose = _NOT_PROSE.sub(" ", line)
             for match in _MEASURED.finditer(prose):
                 problems.append((number, f"measured-looking {match.group(0)!r} is not "
