@@ -131,7 +131,7 @@ def _shown(path):
 
 def save(name, text, data):
     """Write ``results/<name>.md`` (stamped) and ``.json`` (with the machine)."""
-    RESULTS_DIR.mkdir(exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     info = data.setdefault("machine", machine_info()) if isinstance(data, dict) else None
     (RESULTS_DIR / f"{name}.md").write_text(stamp(info) + "\n\n" + text + "\n")
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
@@ -146,7 +146,7 @@ def save_plot(name, draw, figsize=(6.4, 4.4)):
     except ImportError:
         print(f"matplotlib is not installed: no {name}.png (pip install matplotlib)")
         return None
-    RESULTS_DIR.mkdir(exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=figsize, layout="constrained")
     # Room at the bottom for the stamp, which the layout does not see.
     fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))

@@ -37,6 +37,7 @@ EXTRA = {"head_start", "autoencoder", "generative", "units", "ais"}
 #: name: (script, arguments of the full run, of the quick run or None to skip
 #: it there, what it measures)
 EXPERIMENTS = {
+    "demo": ("bench_demo.py", [], ["--seeds", "1"], "dbn demo, saved as the README shows it"),
     "speed_rbm": ("bench_rbm.py", [], ["--rows", "10000", "--repeat", "1"],
                   "one CD-1 epoch against scikit-learn, PyTorch and the GEMM limit"),
     "speed_finetune": ("bench_finetune.py", [], ["--rows", "10000", "--repeat", "1"],

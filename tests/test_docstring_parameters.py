@@ -5,6 +5,7 @@ their defaults, and no shared-docstring placeholder (``%(key)s``, see
 import ast
 import inspect
 import re
+import textwrap
 
 import pytest
 
@@ -39,9 +40,10 @@ _UNDERLINE = re.compile(r"^    -+$")
 
 
 def _section(doc, title):
-    """The lines of numpydoc section ``title`` of a class docstring (raw
-    ``__doc__``, sections at 4 spaces), up to the next section."""
-    lines = doc.splitlines()
+    """The lines of numpydoc section ``title`` of a class docstring, up to the
+    next section. Sections are read at 4 spaces, as a class body writes them
+    (Python 3.13 strips that indentation from ``__doc__``; put it back)."""
+    lines = textwrap.indent(inspect.cleandoc(doc), "    ").splitlines()
     for i in range(len(lines) - 1):
         if lines[i] == f"    {title}" and _UNDERLINE.match(lines[i + 1]):
             body = []
@@ -151,7 +153,8 @@ def test_fill_doc_indents_entries_and_refuses_unknown_placeholders():
         %(n_jobs)s
         """
 
-    assert "\n        n_jobs : int, default=None\n            Threads of" in Documented.__doc__
+    assert ("\nn_jobs : int, default=None\n    Threads of"
+            in inspect.cleandoc(Documented.__doc__))
 
     class Misspelt:
         """Title.

@@ -10,9 +10,12 @@ Two rules, over ``README.md`` and ``docs/*.md``:
        <!-- end figures -->
 
    (the scope also ends at the next ``figures from`` marker or the end of the
-   page). Every number in the scope, in prose, tables and output blocks
-   (fenced as ``text``, ``console`` or nothing; not inline code or code
-   blocks, which hold parameters), must
+   page). Figures published elsewhere (a paper's, a data set's own table)
+   sit in a scope opened by ``<!-- figures cited from: <the source> -->``,
+   which names the source and is not checked against our files. Every
+   number in a results scope, in prose, tables and output blocks (fenced as
+   ``text``, ``console`` or nothing; not inline code or code blocks, which
+   hold parameters), must
    appear in one of the named files in ``benchmarks/results/``: the same
    number, read the same way (``60,000`` = ``60000``, ``0.90`` = ``0.9``,
    sign ignored), not a rounding of it. A figure derived from the file
@@ -24,7 +27,9 @@ Two rules, over ``README.md`` and ``docs/*.md``:
    as ``27 s`` or ``3 minutes``) is an error. Pages that are records in
    their own right (``docs/test-thresholds.md``) are exempt from this rule.
 
-``python tools/check_doc_figures.py`` prints each violation as
+``python tools/check_doc_figures.py --sync-tables`` first copies, into each
+scope, every table of a named file whose header row the page repeats (after
+a benchmark is rerun). ``python tools/check_doc_figures.py`` prints each violation as
 ``page:line: message`` and exits 1 if there is any; ``tests/test_doc_figures.py``
 runs it in the suite.
 """
@@ -40,6 +45,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 RECORDS = {"docs/test-thresholds.md"}
 
 _OPEN = re.compile(r"<!--\s*figures from:\s*(.*?)\s*-->")
+_CITED = re.compile(r"<!--\s*figures cited from:\s*(.*?)\s*-->")
 _CLOSE = re.compile(r"<!--\s*end figures\s*-->")
 _NUMBER = re.compile(r"(?<![\w.])[-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|"
                      r"(?<![\w.])[-+−]?\d+(?:\.\d+)?")
@@ -47,7 +53,7 @@ _MEASURED = re.compile(
     r"\d\.\d{3,}"                       # 0.9116
     r"|±"                               # mean ± std
     r"|(?<![\w.])\d+(?:\.\d+)?x\b"      # 1.09x
-    r"|\d(?:\.\d+)? ?%"                 # 73%
+    r"|(?<![\w.])\d+(?:\.\d+)? ?%(?! hold-out)"  # 73% (a 20% hold-out is a setting)
     r"|(?<![\w.])\d+(?:\.\d+)? ?(?:s|ms|min|minutes?|seconds?|hours?)\b"  # 27 s
 )
 # What is not prose: inline code, link targets, image and link addresses,
@@ -100,6 +106,16 @@ def check_page(path):
                 if _numbers_in(name) is None:
                     problems.append((number, f"names {name}, which is not in benchmarks/results/"))
             continue
+        cited = _CITED.search(line)
+        if cited:
+            # Published figures (a paper, a data set's own table): quoted,
+            # with their source named, and not checked against our files.
+            sources = ["cited"]
+            if not cited.group(1):
+                problems.append((number, "a 'figures cited from' marker must name its source"))
+            continue
+        if sources == ["cited"] and not _CLOSE.search(line) and not _OPEN.search(line):
+            continue
         if _CLOSE.search(line):
             sources = None
             continue
@@ -127,7 +143,71 @@ def check_page(path):
     return [(relative, n, message) for n, message in problems]
 
 
-def main():
+def _tables(lines):
+    """(start, stop) line spans of the Markdown tables in ``lines``."""
+    spans, start = [], None
+    for i, line in enumerate([*lines, ""]):
+        if line.startswith("|") and start is None:
+            start = i
+        elif not line.startswith("|") and start is not None:
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+def _header(line):
+    return tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+
+
+def sync_tables(path):
+    """Copy into ``path`` every table of a named results file whose header row
+    it repeats, in the scope that names the file. Returns the tables updated."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sources, updated = None, 0
+    spans = dict(_tables(lines))
+    output, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        opened = _OPEN.search(line)
+        if opened:
+            sources, seen = opened.group(1).replace(",", " ").split(), {}
+        elif _CLOSE.search(line) or _CITED.search(line):
+            sources = None
+        if i in spans and sources:
+            stop = spans[i]
+            for name in sources:
+                path_of = RESULTS / name
+                if not path_of.exists():
+                    continue
+                source_lines = path_of.read_text(encoding="utf-8").splitlines()
+                # A file may repeat a header (one table per data set): the
+                # page's k-th table with that header is the file's k-th.
+                same = [(start, end) for start, end in _tables(source_lines)
+                        if _header(source_lines[start]) == _header(line)]
+                k = seen.get((name, _header(line)), 0)
+                if k < len(same):
+                    seen[(name, _header(line))] = k + 1
+                    table = source_lines[same[k][0]:same[k][1]]
+                    updated += table != lines[i:stop]
+                    output.extend(table)
+                    break
+            else:
+                output.extend(lines[i:stop])
+            i = stop
+            continue
+        output.append(line)
+        i += 1
+    if updated:
+        path.write_text("\n".join(output) + "\n", encoding="utf-8")
+    return updated
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--sync-tables"]:
+        for page in _pages():
+            if (n := sync_tables(page)):
+                print(f"{page.relative_to(ROOT)}: {n} tables copied from their results files")
     problems = [p for page in _pages() for p in check_page(page)]
     for page, number, message in problems:
         print(f"{page}:{number}: {message}")
