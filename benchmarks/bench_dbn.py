@@ -12,8 +12,7 @@ Three experiments (choose with --only):
   budget the pretrained net does not get), MLPClassifier((500, 500), adam,
   early stopping), BernoulliRBM(500) + LogisticRegression and
   LogisticRegression (deterministic: fitted once, its score repeated for each
-  seed). Goal (issue 12): DBN defaults >= 0.915 in under 20 minutes, at least
-  0.5 points ahead of the random-init net.
+  seed).
 (Few labels and the head start over random init: bench_head_start.py.)
 
 Every model uses random_state=0 and pixels / 255 (digits: / 16).

@@ -9,9 +9,6 @@ the same net from random init (``pretrain_epochs=0``) and scikit-learn's
 labeled rows (stratified: the same count per class) and initial weights.
 Tested on the 10,000 test images.
 
-Goal (issue 12): pretrained ahead of both at every size up to 1,000 labels,
-by at least 3 points at 100 labels.
-
 Usage: python benchmarks/bench_few_labels.py [--quick] [--seeds 3]
 Fashion-MNIST: apt-get install -y dataset-fashion-mnist
 """

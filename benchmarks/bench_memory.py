@@ -2,8 +2,7 @@
 
 Each fit runs in a fresh process that either loads the training images as a
 float32 array (in memory) or opens the same .npy file as a read-only
-``numpy.memmap`` (data larger than memory; issue 13's goal: a DBN fit under
-1.5 float32 copies of the data). The table gives the resident memory that
+``numpy.memmap`` (data larger than memory). The table gives the resident memory that
 the fit adds at its peak (the process's ``VmHWM`` after the fit minus the
 resident size just before it; pages of a memory-mapped file count while they are
 resident), in MB and in float32 copies of the data. Epochs do not change the
@@ -83,8 +82,7 @@ def main():
                      f"{added / r['data']:.2f}"])
     text = (f"### Peak memory of a fit, {len(X)} x {X.shape[1]} float32 training images\n\n"
             + table(["fit, data", "data (MB, one float32 copy)", "added at peak (MB)",
-                     "added / data"], rows)
-            + "\n\nGoal (issue 13): a fit on the memmap adds under 1.5 copies of the data.")
+                     "added / data"], rows))
     print(text)
     save("bench_memory", text, {"rows": len(X), "results": results})
 

@@ -8,6 +8,10 @@ defaults throughout:
 
 * pretrained on A, fine-tuned on B with 0, 1 or both hidden layers frozen
   (``frozen_layers``);
+* supervised pretraining on another task: a DBNClassifier fitted on A's
+  labels (its defaults, 20 fine-tuning epochs), whose hidden layers then
+  start B's net (``pretrained=`` the fitted classifier), with 0 or both
+  hidden layers frozen;
 * random init (``pretrain_epochs=0``) on B's 1,000 labels;
 * pretrained on B's own training images (all ~30,000, without labels), the
   in-domain reference.
@@ -43,22 +47,29 @@ def main():
     warnings.simplefilter("ignore")
     X, y, Xt, yt = fashion_or_exit(12000 if args.quick else None)
     in_a, in_b = y < 5, y >= 5
-    XA, XB, yB = X[in_a], X[in_b], y[in_b]
+    XA, yA, XB, yB = X[in_a], y[in_a], X[in_b], y[in_b]
     test_b = yt >= 5
     XtB, ytB = Xt[test_b], yt[test_b]
     n_labels = 500 if args.quick else 1000
     families = ["pretrained on A, 0 frozen", "pretrained on A, 1 frozen",
-                "pretrained on A, 2 frozen", "random init", "pretrained on B (in-domain)"]
+                "pretrained on A, 2 frozen", "supervised on A's labels, 0 frozen",
+                "supervised on A's labels, 2 frozen", "random init",
+                "pretrained on B (in-domain)"]
     scores = {f: [] for f in families}
     seconds = {f: [] for f in families}
     for seed in range(args.seeds):
         dbn_a = DBN((500, 500), random_state=seed).fit(XA)
         dbn_b = DBN((500, 500), random_state=seed).fit(XB)
+        clf_a = DBNClassifier((500, 500), pretrained=FrozenEstimator(dbn_a), max_iter=20,
+                              random_state=seed).fit(XA, yA)
         rows = labeled_rows(yB, n_labels, seed)
         models = {
             **{f"pretrained on A, {k} frozen": DBNClassifier(
                 (500, 500), pretrained=FrozenEstimator(dbn_a), frozen_layers=k,
                 random_state=seed) for k in (0, 1, 2)},
+            **{f"supervised on A's labels, {k} frozen": DBNClassifier(
+                (500, 500), pretrained=FrozenEstimator(clf_a), frozen_layers=k,
+                random_state=seed) for k in (0, 2)},
             "random init": DBNClassifier((500, 500), pretrain_epochs=0, random_state=seed),
             "pretrained on B (in-domain)": DBNClassifier(
                 (500, 500), pretrained=FrozenEstimator(dbn_b), random_state=seed),

@@ -1,4 +1,4 @@
-"""Figures of what an RBM or DBN learned (optional extra: ``pip install dbn[plot]``).
+"""Figures of what an RBM or DBN learned (optional extra: ``pip install "scikit-dbn[plot]"``).
 
 Every function returns a :class:`matplotlib.figure.Figure` built without
 pyplot, so no window opens and nothing depends on a display; save it with
@@ -19,7 +19,7 @@ def _figure(**kwargs):
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - exercised without matplotlib
         raise ImportError(
-            "dbn.plotting needs matplotlib: pip install 'dbn[plot]' (or matplotlib)."
+            "dbn.plotting needs matplotlib: pip install 'scikit-dbn[plot]' (or matplotlib)."
         ) from exc
     return Figure(**kwargs)
 

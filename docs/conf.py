@@ -29,7 +29,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
-    "sphinx.ext.mathjax",
+    "mathml",  # _ext/mathml.py
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
@@ -38,7 +38,9 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "examples/README.rst", "auto_examples/*.ipynb",
-                    "auto_examples/*.py", "auto_examples/*.zip"]
+                    "auto_examples/*.py", "auto_examples/*.zip",
+                    # left by builds before write_computation_times was off
+                    "sg_execution_times.rst", "auto_examples/sg_execution_times.rst"]
 myst_heading_anchors = 4
 myst_enable_extensions = ["dollarmath"]
 
@@ -67,6 +69,9 @@ suppress_warnings = ["config.cache"]
 html_theme = "alabaster"
 html_title = f"dbn {release}"
 html_static_path = []
+# Math as MathML converted at build time (_ext/mathml.py), not MathJax from a
+# CDN: the site must render offline (tools/check_docs_site.py checks it).
+html_math_renderer = "mathml"
 
 
 intersphinx_mapping = {
@@ -90,6 +95,9 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "matplotlib_animations": False,
     "remove_config_comments": True,
+    # The examples' run-time tables (sg_execution_times) load jQuery and
+    # DataTables from CDNs, which fail offline; they are not for readers.
+    "write_computation_times": False,
     # Ours first: pyplot's scraper closes its figures, which would make them
     # look unmanaged to ours and be saved twice.
     "image_scrapers": (unmanaged_figures, "matplotlib"),

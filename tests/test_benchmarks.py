@@ -8,6 +8,9 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
+# The sdist ships the tests but not the benchmarks.
+pytestmark = pytest.mark.skipif(not BENCHMARKS.is_dir(), reason="needs the source checkout")
+
 
 @pytest.fixture(scope="module")
 def run_module():

@@ -30,6 +30,8 @@ def test_citation_and_changelog_name_the_package_version():
     citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r"^version: (\S+)$", citation, re.M).group(1) == dbn.__version__
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    releases = re.findall(r"^## \[([^\]]+)\]", changelog, re.M)
-    assert releases[0] == "Unreleased"
-    assert releases[1] == dbn.__version__
+    releases = re.findall(r"^## \[([^\]]+)\](?: - (\S+))?", changelog, re.M)
+    assert releases[0][0] == "Unreleased"
+    assert releases[1][0] == dbn.__version__
+    released = re.search(r'^date-released: "?([0-9-]+)"?$', citation, re.M).group(1)
+    assert releases[1][1] == released

@@ -25,7 +25,8 @@ Two rules, over ``README.md`` and ``docs/*.md``:
    outside inline code, a number that reads as a measurement (three or more
    decimals, a ``±``, a ratio such as ``1.09x``, a percentage, a duration such
    as ``27 s`` or ``3 minutes``) is an error. Pages that are records in
-   their own right (``docs/test-thresholds.md``) are exempt from this rule.
+   their own right (``docs/test-thresholds.md``, ``docs/defaults-record.md``)
+   are exempt from this rule.
 
 ``python tools/check_doc_figures.py --sync-tables`` first copies, into each
 scope, every table of a named file whose header row the page repeats (after
@@ -42,23 +43,26 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 #: Pages whose figures are their own record (the thresholds table is the
 #: output of the tests' metric runs, not of a benchmark).
-RECORDS = {"docs/test-thresholds.md"}
+RECORDS = {"docs/test-thresholds.md", "docs/defaults-record.md"}
 
 _OPEN = re.compile(r"<!--\s*figures from:\s*(.*?)\s*-->")
 _CITED = re.compile(r"<!--\s*figures cited from:\s*(.*?)\s*-->")
 _CLOSE = re.compile(r"<!--\s*end figures\s*-->")
+CITED = ["cited"]
 _NUMBER = re.compile(r"(?<![\w.])[-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|"
                      r"(?<![\w.])[-+−]?\d+(?:\.\d+)?")
 _MEASURED = re.compile(
     r"\d\.\d{3,}"                       # 0.9116
     r"|±"                               # mean ± std
-    r"|(?<![\w.])\d+(?:\.\d+)?x\b"      # 1.09x
+    r"|(?<![\w.])\d+(?:\.\d+)?[x×](?!\w)"  # 1.09x
     r"|(?<![\w.])\d+(?:\.\d+)? ?%(?! hold-out)"  # 73% (a 20% hold-out is a setting)
     r"|(?<![\w.])\d+(?:\.\d+)? ?(?:s|ms|min|minutes?|seconds?|hours?)\b"  # 27 s
+    r"|(?<![\w.])\d+(?:\.\d+)? ?(?:[KMG]i?B|GFLOP/s)(?!\w)"  # 149 MB, 145 GFLOP/s
+    r"|(?<![\w.])\d+(?:\.\d+)? percent\b"
 )
 # What is not prose: inline code, link targets, image and link addresses,
 # HTML comments, and references such as "issue 13" or "(2008)".
-_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+")
+_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)|<!--.*?-->|</?[A-Za-z][^>]*>|https?://\S+")
 
 
 def _pages():
@@ -93,53 +97,59 @@ def _numbers_in(name):
 
 
 def check_page(path):
-    """The violations of one page, as (line number, message) pairs."""
-    relative = path.relative_to(ROOT).as_posix()
+    """The violations of one page, as (page, line number, message) triples."""
+    path = pathlib.Path(path)
+    relative = (path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT)
+                else path.as_posix())
     problems = []
-    sources = None
+    sources = None          # None outside a scope, CITED in a cited one
+    cited_at = None         # where the open cited scope began
     in_fence, fence = False, None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        opened = _OPEN.search(line)
-        if opened:
-            sources = opened.group(1).replace(",", " ").split()
-            for name in sources:
-                if _numbers_in(name) is None:
-                    problems.append((number, f"names {name}, which is not in benchmarks/results/"))
-            continue
-        cited = _CITED.search(line)
-        if cited:
-            # Published figures (a paper, a data set's own table): quoted,
-            # with their source named, and not checked against our files.
-            sources = ["cited"]
-            if not cited.group(1):
-                problems.append((number, "a 'figures cited from' marker must name its source"))
-            continue
-        if sources == ["cited"] and not _CLOSE.search(line) and not _OPEN.search(line):
-            continue
-        if _CLOSE.search(line):
-            sources = None
-            continue
         if line.lstrip().startswith(("```", "~~~")):
             # Output blocks (no language, text, console) hold figures; code
-            # blocks hold parameters.
+            # blocks hold parameters. Markers shown inside a block are text.
             fence = None if in_fence else line.strip().lstrip("`~").strip()
             in_fence = not in_fence
             continue
+        # A marker quoted in inline code (as on the development page) is text.
+        markers = "" if in_fence else re.sub(r"`[^`]*`", " ", line)
+        if (opened := _OPEN.search(markers)) or (cited := _CITED.search(markers)):
+            if opened:
+                sources, cited_at = opened.group(1).replace(",", " ").split(), None
+                missing = [n for n in sources if _numbers_in(n) is None]
+                problems.extend((number, f"names {n}, which is not in benchmarks/results/")
+                                for n in missing)
+            else:
+                sources, cited_at = CITED, number
+            if not sources or (sources is CITED and not cited.group(1)):
+                problems.append((number, "a figures marker must name its source"))
+            continue
+        if _CLOSE.search(markers):
+            sources, cited_at = None, None
+            continue
         if in_fence and fence not in ("", "text", "console"):
+            continue
+        if sources is CITED:
+            # Published figures (a paper, a data set's own table): quoted,
+            # with their source named, and not checked against our files.
             continue
         if sources:
             text = line if in_fence else _NOT_PROSE.sub(" ", line)
             text = re.sub(r"bench_\w+\.(?:md|json|png|py)|benchmarks/\S+", " ", text)
             for token in _NUMBER.findall(text):
                 key = _canonical(token)
-                held = [n for n in sources if key in (_numbers_in(n) or ())]
-                if not held:
+                if not any(key in (_numbers_in(n) or ()) for n in sources):
                     problems.append((number, f"{token!r} is not in {', '.join(sources)}"))
         elif relative not in RECORDS:
             prose = _NOT_PROSE.sub(" ", line)
             for match in _MEASURED.finditer(prose):
                 problems.append((number, f"measured-looking {match.group(0)!r} is not "
                                          "attributed to a results file"))
+    if cited_at is not None:
+        # An unclosed cited scope would exempt the rest of the page.
+        problems.append((cited_at, "a 'figures cited from' passage needs its "
+                                   "<!-- end figures -->"))
     return [(relative, n, message) for n, message in problems]
 
 

@@ -6,25 +6,28 @@ Needs ``build``, ``twine`` and ``readme-renderer[md]`` (``pip install build
 twine "readme-renderer[md]"``). Steps, each failing the script with a
 message:
 
-1. ``python -m build`` makes ``scikit-dbn-<version>.tar.gz`` and
+1. ``python -m build`` makes ``scikit_dbn-<version>.tar.gz`` and
    ``scikit_dbn-<version>-py3-none-any.whl`` in a new directory.
 2. ``twine check --strict``: the long description renders (as Markdown) and
    the metadata is what the index accepts.
 3. The metadata holds what a user reads on the index: name ``scikit-dbn``,
    the version of ``dbn/__init__.py``, the BSD-3-Clause license expression
    and file, ``Requires-Python``, a classifier for each tested Python
-   (``docs/development.md``), project URLs, the runtime dependencies; the
+   (``docs/development.md``), project URLs, the runtime dependencies exactly as
+   ``pyproject.toml`` declares them; the
    wheel holds every module of ``dbn`` and nothing from ``tests/`` or
    ``benchmarks/``; the sdist holds the license, changelog, citation and
    tests.
 4. The wheel installs into a fresh virtual environment, outside the
-   checkout, and ``dbn --version`` and ``dbn demo --seeds 1`` run there.
+   checkout, and ``dbn --version`` (which must print the version) and
+   ``dbn demo --seeds 1`` run there. The temporary directory is removed.
 """
 
 import argparse
 import email
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -77,10 +80,11 @@ def check_metadata(wheel, version):
     missing = [label for label in URL_LABELS if label not in urls]
     if missing:
         fail(f"wheel metadata lacks project URLs {missing}")
-    requires = " ".join(metadata.get_all("Requires-Dist", []))
-    for dependency in ("numpy", "numba", "scikit-learn", "scipy"):
-        if dependency not in requires:
-            fail(f"wheel metadata does not require {dependency}")
+    requires = {r for r in metadata.get_all("Requires-Dist", []) if "extra ==" not in r}
+    declared = set(_declared_dependencies())
+    if requires != declared:
+        fail(f"wheel metadata requires {sorted(requires)}, pyproject.toml declares "
+             f"{sorted(declared)}")
     if "dbn = dbn.__main__:main" not in entry_points:
         fail("the wheel installs no 'dbn' command")
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "dbn").rglob("*.py")}
@@ -92,7 +96,14 @@ def check_metadata(wheel, version):
         fail(f"the wheel carries files that are not the package: {stray[:5]}")
 
 
-def check_sdist(sdist, version):
+def _declared_dependencies():
+    import tomllib
+
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return [d.replace(" ", "") for d in tomllib.loads(text)["project"]["dependencies"]]
+
+
+def check_sdist(sdist):
     with tarfile.open(sdist) as tf:
         names = {n.split("/", 1)[1] for n in tf.getnames() if "/" in n}
     for required in ("LICENSE", "README.md", "CHANGELOG.md", "CITATION.cff", "SECURITY.md",
@@ -101,7 +112,7 @@ def check_sdist(sdist, version):
             fail(f"the sdist lacks {required}")
 
 
-def install_and_run(wheel, work, demo):
+def install_and_run(wheel, work, version, demo):
     env_dir = work / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
@@ -110,6 +121,8 @@ def install_and_run(wheel, work, demo):
     out = subprocess.run([env_dir / "bin" / "dbn", "--version"], cwd=work, check=True,
                          capture_output=True, text=True).stdout
     print(out.strip())
+    if version not in out.split():
+        fail(f"the installed 'dbn --version' printed {out.strip()!r}, not version {version}")
     if demo:
         run(env_dir / "bin" / "dbn", "demo", "--seeds", "1", cwd=work)
 
@@ -121,6 +134,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     version = package_version()
     work = pathlib.Path(tempfile.mkdtemp(prefix="dbn-release-"))
+    try:
+        check(work, version, demo=not args.skip_demo)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def check(work, version, demo):
     dist = work / "dist"
     run(sys.executable, "-m", "build", "--outdir", dist, ROOT)
     sdist = dist / f"scikit_dbn-{version}.tar.gz"
@@ -131,11 +152,10 @@ def main(argv=None):
                  f"not {artifact.name}")
     run(sys.executable, "-m", "twine", "check", "--strict", sdist, wheel)
     check_metadata(wheel, version)
-    check_sdist(sdist, version)
-    install_and_run(wheel, work, demo=not args.skip_demo)
+    check_sdist(sdist)
+    install_and_run(wheel, work, version, demo)
     print(f"check_release: {sdist.name} and {wheel.name} are complete; the wheel installs "
           "and runs.")
-    return 0
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 python="${1:-python3}"
 which_versions="${2:-oldest}"
 work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 "$python" -m venv "$work/venv"
 # shellcheck disable=SC1091
 . "$work/venv/bin/activate"
@@ -54,10 +55,14 @@ python -m pip install --quiet --constraint "$constraints" ".[test]"
 python -m pip list --format=freeze | grep -iE '^(numpy|scipy|scikit-learn|numba|llvmlite|joblib|threadpoolctl|pytest|hypothesis|matplotlib)==' | tr '\n' ' '
 echo
 python --version
+# The tests run from a copy of the checkout without its dbn/ folder, so that
+# `import dbn` can only find the installed package (pytest puts the folder
+# above tests/ first on sys.path).
+mkdir "$work/src"
+tar --exclude=./dbn --exclude=./.git --exclude='./build' -cf - . | tar -C "$work/src" -xf -
+(cd "$work/src" && python -c "import dbn; print('testing', dbn.__file__)")
 set +e
-# From outside the checkout, so the installed package is the one tested.
-(cd "$work" && NUMBA_CACHE_DIR="$work/numba-cache" python -m pytest -q -p no:cacheprovider \
-    --rootdir "$OLDPWD" "$OLDPWD/tests")
+(cd "$work/src" && NUMBA_CACHE_DIR="$work/numba-cache" python -m pytest -q -p no:cacheprovider)
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
