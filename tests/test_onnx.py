@@ -14,7 +14,7 @@ from dbn import DBNClassifier, DBNRegressor
 skl2onnx = pytest.importorskip(
     "skl2onnx", reason="ONNX export needs skl2onnx: pip install 'scikit-dbn[onnx]'")
 onnxruntime = pytest.importorskip(
-    "onnxruntime", reason="ONNX export is checked with onnxruntime: pip install 'scikit-dbn[onnx]'")
+    "onnxruntime", reason="ONNX export is checked in onnxruntime: pip install 'scikit-dbn[onnx]'")
 
 
 def _session(mlp, X, **options):
