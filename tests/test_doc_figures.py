@@ -83,3 +83,36 @@ def test_a_cited_passage_must_be_closed(checker, tmp_path):
         "a 'figures cited from' passage needs its <!-- end figures -->"]
     assert _problems(checker, tmp_path, "<!-- figures from: -->\n") == [
         "a figures marker must name its source"]
+
+
+def test_holes_a_reviewer_found_stay_closed(checker, tmp_path):
+    scope = "<!-- figures from: bench_rbm.md -->\n\n{}\n"
+    # The results file's stamp (versions such as scikit-learn 1.9.1) holds no results.
+    assert _problems(checker, tmp_path, scope.format("It is 1.9x faster.")) == [
+        "'1.9' is not in bench_rbm.md"]
+    # A sign the file does not give is wrong; no sign at all states a magnitude.
+    head = "<!-- figures from: bench_head_start.md -->\n\n{}\n"
+    head_start = (ROOT / "benchmarks" / "results" / "bench_head_start.md").read_text()
+    assert "-0.0006" in head_start and "+0.0006" not in head_start
+    assert _problems(checker, tmp_path, head.format("a loss of 0.0006")) == []
+    assert _problems(checker, tmp_path, head.format("ahead by +0.0006")) == [
+        "'+0.0006' is not in bench_head_start.md"]
+    # Text beside a marker escapes neither rule.
+    assert _problems(checker, tmp_path, "<!-- end figures --> It takes 9.87 s.\n") != []
+    assert _problems(checker, tmp_path,
+                     "<!-- figures from: bench_rbm.md --> It takes 9.87 s.\n") != []
+    # Worded ratios and measured values in e-notation need a source; bounds do not.
+    assert _problems(checker, tmp_path, "It runs three times faster.\n") != []
+    assert _problems(checker, tmp_path, "Weights differ by 9e-6.\n") != []
+    assert _problems(checker, tmp_path, "Absolute error below 2e-7; tol 1e-4.\n") == []
+
+
+def test_gallery_prose_is_checked_and_its_code_is_not(checker, tmp_path):
+    script = tmp_path / "plot_example.py"
+    script.write_text('"""\nTitle\n=====\n\nIt scores 0.9116.\n"""\n\n'
+                      "model = Model(alpha=0.0001)\n# %%\n# It takes 27 s.\n",
+                      encoding="utf-8")
+    found = [message for _, _, message in checker.check_page(script)]
+    assert len(found) == 2 and all("measured-looking" in m for m in found)
+    assert any(page.name == "index.rst" for page in checker._pages())
+    assert any(page.suffix == ".py" for page in checker._pages())

@@ -232,6 +232,14 @@ def _npz_bytes():
     return buffer.getvalue()
 
 
+def _npy_claiming(shape):
+    """An .npy member whose header declares ``shape`` but holds 8 bytes."""
+    header = {"descr": "<f8", "fortran_order": False, "shape": shape}
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, header)
+    return buffer.getvalue() + b"\0" * 8
+
+
 BAD_FILES = [
     ("empty", lambda m: b"", "empty, truncated, or not a ZIP"),
     ("truncated", lambda m: m[: len(m) // 2], "empty, truncated, or not a ZIP"),
@@ -245,6 +253,12 @@ BAD_FILES = [
     ("dunder attribute", lambda m: _rewrite(m, _attribute("__class__")), "not allowed"),
     ("method attribute", lambda m: _rewrite(m, _attribute("transform")), "not allowed"),
     ("missing array", lambda m: _rewrite(m, drop=("arrays/0.npy",)), "arrays/0.npy is missing"),
+    ("array larger than its member", lambda m: _rewrite(
+        m, drop=("arrays/0.npy",), extra={"arrays/0.npy": _npy_claiming((2**41,))}),
+     r"declares shape \(2199023255552,\)"),
+    ("array smaller than its member", lambda m: _rewrite(
+        m, drop=("arrays/0.npy",), extra={"arrays/0.npy": _npy_claiming((0,))}),
+     "holds 8"),
     ("manifest not json", lambda m: _rewrite(m, drop=("dbn-model.json",),
                                              extra={"dbn-model.json": "{"}), "cannot be read"),
 ]

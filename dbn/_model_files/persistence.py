@@ -245,6 +245,7 @@ class _Decoder:
         if index not in self.arrays:
             member = f"arrays/{index}.npy"
             try:
+                self._check_array_size(member)
                 with self.zf.open(member) as f:
                     self.arrays[index] = np.lib.format.read_array(f, allow_pickle=False)
             except KeyError:
@@ -252,6 +253,35 @@ class _Decoder:
             except _DAMAGE as exc:
                 self.fail(f"array member {member} cannot be read ({exc})")
         return self.arrays[index]
+
+    # Deflate expands at most ~1032-fold; a member claiming more is damaged.
+    _MAX_EXPANSION = 1100
+
+    def _check_array_size(self, member):
+        """Refuse a member whose .npy header declares more data than the member
+        holds, before numpy allocates it: a crafted 1 KB file must not ask
+        for terabytes."""
+        info = self.zf.getinfo(member)
+        if info.file_size > max(info.compress_size, 1) * self._MAX_EXPANSION:
+            self.fail(f"array member {member} claims {info.file_size} bytes from "
+                      f"{info.compress_size} compressed")
+        with self.zf.open(member) as f:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                self.fail(f"array member {member} has .npy version {version}")
+            header = f.tell()
+        if dtype.hasobject:
+            self.fail(f"array member {member} holds Python objects")
+        declared = dtype.itemsize
+        for extent in shape:
+            declared *= int(extent)
+        if declared != info.file_size - header:
+            self.fail(f"array member {member} declares shape {shape} of {dtype} "
+                      f"({declared} bytes) but holds {info.file_size - header}")
 
     def decode(self, node):
         if node is None or isinstance(node, bool | str):
