@@ -34,7 +34,8 @@ def speed_arguments(doc):
 
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="alternating rounds; each contender runs once per round")
     parser.add_argument("--no-sklearn", action="store_true")
     return parser.parse_args()
 
@@ -50,6 +51,25 @@ def interleaved_times(peers, repeat):
         for name, run in peers.items():
             times[name].append(median_time(run, 1)[0])
     return times
+
+
+def speed_rows(times, reference="dbn", flops=None):
+    """Table rows of an interleaved speed run: per contender the median
+    seconds, the spread (min-max) over the rounds, the effective GFLOP/s
+    when ``flops`` is given, and the median ratio against ``reference``
+    (``time vs dbn``; above 1x the contender is slower)."""
+    ours = float(np.median(times[reference]))
+    rows = []
+    for name, seconds in times.items():
+        median = float(np.median(seconds))
+        row = [name, f"{median:.2f}", f"{min(seconds):.2f}-{max(seconds):.2f}"]
+        if flops is not None:
+            row.append(f"{flops / median / 1e9:.0f}")
+        rows.append(row + [f"{median / ours:.2f}x"])
+    header = ["contender", "median seconds", "min-max"]
+    if flops is not None:
+        header.append("effective GFLOP/s")
+    return header + ["time vs dbn"], rows
 
 
 def median_time(func, repeat):

@@ -1,11 +1,13 @@
 """One fine-tuning epoch of a 784-500-500-10 sigmoid net on Fashion-MNIST.
 
 Peers in the same run: scikit-learn's MLPClassifier with the same settings
-(logistic units, SGD with momentum 0.9, batch 100, one epoch) and a plain
+(logistic units, SGD with momentum 0.9, batch 100, one epoch; dbn's
+default dropout is switched off, as the peers have none) and a plain
 PyTorch CPU loop (skipped when torch is not installed:
 ``pip install torch==2.13.0``). dbn and scikit-learn get float64 input scaled to
 [0, 1] and their time includes input handling; PyTorch gets float32 tensors
-made before the clock starts. Rounds interleave the peers; medians reported.
+made before the clock starts. Rounds interleave the peers; medians and
+spreads reported.
 
 Usage: python benchmarks/bench_finetune.py [--rows N] [--repeat R]
 Needs Fashion-MNIST: apt-get install -y dataset-fashion-mnist
@@ -25,6 +27,7 @@ from _common import (  # noqa: E402
     median_time,
     save,
     speed_arguments,
+    speed_rows,
     table,
 )
 
@@ -36,7 +39,7 @@ def dbn_epoch(X, y):
 
     DBNClassifier(SIZES, pretrain_epochs=0, solver="sgd", learning_rate_init=LR,
                   momentum=MOMENTUM, nesterovs_momentum=False, batch_size=BATCH,
-                  max_iter=1, random_state=0).fit(X, y)
+                  dropout=0.0, max_iter=1, random_state=0).fit(X, y)
 
 
 def sklearn_epoch(X, y):
@@ -124,13 +127,13 @@ def main():
     times["gemm limit"] = times_limit
     results = {name: float(np.median(t)) for name, t in times.items()}
     ours = results["dbn"]
-    rows = [[name, f"{sec:.2f}", f"{sec / ours:.2f}x"] for name, sec in results.items()]
+    header, rows = speed_rows(times)
     text = (
         f"Fine-tuning epoch on Fashion-MNIST, {len(X)} rows, 784-500-500-10 sigmoid, "
-        f"SGD momentum {MOMENTUM}, batch {BATCH}, float64 input, median of {args.repeat}\n\n"
-        + table(["fine-tune epoch", "seconds", "time vs dbn"], rows)
+        f"SGD momentum {MOMENTUM}, batch {BATCH}, no dropout, float64 input; "
+        f"{args.repeat} alternating rounds\n\n" + table(header, rows)
         + f"\n\ndbn reaches {100 * results['gemm limit'] / ours:.0f}% of the float32 GEMM "
-        "rate (its eight products per batch alone)."
+        "rate (its eight products per batch alone; medians)."
     )
     if torch_epoch is None:
         text += "\nPyTorch not installed: pip install torch==2.13.0 to add its column."

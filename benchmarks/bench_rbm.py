@@ -27,6 +27,7 @@ from _common import (  # noqa: E402
     median_time,
     save,
     speed_arguments,
+    speed_rows,
     table,
 )
 
@@ -121,23 +122,12 @@ def main():
     rounds = {**peers, "gemm limit": lambda: times_limit.append(gemm_limit(n, v, 1))}
     times = interleaved_times(rounds, args.repeat)
     times["gemm limit"] = times_limit
-    results = {name: (float(np.median(t)), t) for name, t in times.items()}
-    limit = results["gemm limit"][0]
-
-    ours = results["dbn"][0]
-    rows = []
-    for name, (seconds, _) in results.items():
-        rows.append([
-            name,
-            f"{seconds:.2f}",
-            f"{flops / seconds / 1e9:.0f}",
-            f"{seconds / ours:.2f}x",
-        ])
-    header = ["CD-1 epoch", "seconds", "effective GFLOP/s", "time vs dbn"]
+    limit, ours = float(np.median(times["gemm limit"])), float(np.median(times["dbn"]))
+    header, rows = speed_rows(times, flops=flops)
     text = (
         f"CD-1 epoch on Fashion-MNIST, {n} x {v} -> {N_HIDDEN} hidden, batch {BATCH}, "
-        f"float64 input, median of {args.repeat}\n\n" + table(header, rows)
-        + f"\n\ndbn reaches {100 * limit / ours:.0f}% of the float32 GEMM rate."
+        f"float64 input; {args.repeat} alternating rounds\n\n" + table(header, rows)
+        + f"\n\ndbn reaches {100 * limit / ours:.0f}% of the float32 GEMM rate (medians)."
     )
     if "torch" not in sys.modules:
         text += "\nPyTorch not installed: pip install torch==2.13.0 to add its column."
@@ -145,8 +135,8 @@ def main():
     save("bench_rbm", text, {
         "machine": machine_info(),
         "rows": n,
-        "seconds": {k: v_[1] for k, v_ in results.items()},
-        "median_seconds": {k: v_[0] for k, v_ in results.items()},
+        "seconds": times,
+        "median_seconds": {k: float(np.median(t)) for k, t in times.items()},
     })
 
 

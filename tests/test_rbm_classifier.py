@@ -86,6 +86,73 @@ def test_discriminative_gradient_equals_finite_differences(tiny, seed):
     assert not grads.b.any()
 
 
+def _step_gradient(p64, X, codes, rng, visible="bernoulli", discriminative=1.0,
+                   labeled=0.0, unlabeled=0.0, cd_steps=1):
+    """The float32 training step's summed gradient, as float64 ClassRBMParams."""
+    from dbn._generative.class_rbm_step import ClassRBMStep
+
+    p32 = model.ClassRBMParams(*[a.astype(np.float32) for a in p64.arrays()])
+    step = ClassRBMStep(p32, len(X), visible, discriminative, labeled, unlabeled, cd_steps)
+    step.input_buffer[:len(X)] = X
+    total, count = step.gradient(np.asarray(codes), rng)
+    grads = model.ClassRBMParams(step.gW.astype(float), step.gUT.T.astype(float),
+                                 step.gb.astype(float), step.gc.astype(float),
+                                 step.gd.astype(float))
+    return grads, total, count
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_training_step_gives_the_exact_discriminative_gradient(tiny, seed):
+    """The fused float32 step against the float64 reference (itself checked
+    against finite differences above); unlabeled rows take no part."""
+    X, y = tiny
+    p = _random_params(seed, scale=0.7)
+    codes = y.copy()
+    codes[::5] = -1
+    expected = model.zero_like(p)
+    value = model.discriminative_gradient(X[codes >= 0], codes[codes >= 0], p, expected)
+    got, total, count = _step_gradient(p, X, codes, np.random.default_rng(0))
+    assert count == np.sum(codes >= 0)
+    assert total == pytest.approx(value, rel=1e-5)
+    for a, b in zip(got.arrays(), expected.arrays(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("visible", ["bernoulli", "gaussian"])
+@pytest.mark.parametrize("labeled", [True, False])
+@pytest.mark.parametrize("cd_steps", [1, 2])
+def test_training_step_gives_the_generative_gradient_in_expectation(visible, labeled,
+                                                                     cd_steps):
+    """CD-k of log p(x, y) (labeled rows) or log p(x) (unlabeled: the class
+    drawn from p(y | x)): averaged over many rows of one input, the float32
+    step and the float64 reference agree within their sampling error."""
+    p = _random_params(7, scale=0.6)
+    n = 20000
+    x = np.array([1.0, 0.0, 1.0, 1.0]) if visible == "bernoulli" else np.array(
+        [0.5, -1.0, 0.2, 1.3])
+    X = np.tile(x, (n, 1))
+    codes = np.full(n, 1 if labeled else -1)
+    weight = 0.5
+    mean_fn = {"bernoulli": lambda z: 1 / (1 + np.exp(-z)), "gaussian": lambda z: z}[visible]
+    expected = model.zero_like(p)
+    model.generative_gradient(X, codes, p, expected, np.random.default_rng(1), mean_fn,
+                              cd_steps, weight)
+    got, _, _ = _step_gradient(p, X, codes, np.random.default_rng(2), visible,
+                               discriminative=0.0, labeled=weight if labeled else 0.0,
+                               unlabeled=0.0 if labeled else weight, cd_steps=cd_steps)
+    for name, a, b in zip("WUbcd", got.arrays(), expected.arrays(), strict=True):
+        # Per-row means of bounded terms (|term| <= 2 * weight * max|x|):
+        # the standard error of a difference of two means is below 0.02.
+        np.testing.assert_allclose(a / n, b / n, atol=0.02, err_msg=name)
+
+
+def test_training_step_refuses_float64_parameters(tiny):
+    from dbn._generative.class_rbm_step import ClassRBMStep
+
+    with pytest.raises(ValueError, match="float32"):
+        ClassRBMStep(_random_params(0), 10, "bernoulli", 1.0, 0.0, 0.0, 1)
+
+
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(return_X_y=True)
@@ -105,14 +172,16 @@ def test_learning_rate_schedule(tiny, monkeypatch, schedule):
     """'linear' steps with the full rate first and decreases it after every
     minibatch to just above zero; 'constant' keeps it."""
     X, y = tiny
+    from dbn._generative.class_rbm_step import ClassRBMStep
+
     rates = []
-    real_step = model.sgd_step
+    real_update = ClassRBMStep.update
 
-    def recording_step(p, velocity, grads, n_rows, learning_rate, *args):
+    def recording_update(self, n_rows, learning_rate, *args):
         rates.append(learning_rate)
-        real_step(p, velocity, grads, n_rows, learning_rate, *args)
+        real_update(self, n_rows, learning_rate, *args)
 
-    monkeypatch.setattr(model, "sgd_step", recording_step)
+    monkeypatch.setattr(ClassRBMStep, "update", recording_update)
     RBMClassifier(8, learning_rate=0.2, learning_rate_schedule=schedule, batch_size=10,
                   n_iter=3, random_state=0).fit(X, y)
     rates = np.array(rates)

@@ -10,10 +10,10 @@ import dataclasses
 import time
 
 import numpy as np
-from scipy.special import expit, log_softmax
+from scipy.special import expit
 
 from ..exceptions import DivergenceError
-from . import class_rbm as model
+from .class_rbm_step import ClassRBMStep
 
 
 def _sample_bernoulli(mean, rng):
@@ -60,23 +60,16 @@ class ClassRBMSettings:
                 "discriminative": 0.0}[self.objective]
 
 
-def read_rows(source, rows):
-    """``rows`` of ``source`` as a float64 array."""
-    out = np.empty((len(rows), source.n_features), dtype=np.float32)
-    source.read(rows, out)
-    return out.astype(np.float64)
-
-
 def train(settings, source, codes, rows, params, visible, rng):
-    """Train ``params`` in place for ``settings.n_iter`` epochs over ``rows``
-    (label codes ``codes``, -1 for unlabeled rows); returns the history."""
+    """Train ``params`` (float32, C-contiguous) in place for
+    ``settings.n_iter`` epochs over ``rows`` (label codes ``codes``, -1 for
+    unlabeled rows); returns the history."""
     s = settings
-    velocity = model.zero_like(params)
-    grads = model.zero_like(params)
     B = min(s.batch_size, len(rows))
-    buffer = np.empty((B, source.n_features), dtype=np.float32)
-    mean_fn = VISIBLE_MEAN[visible]
-    generative_weight = s.weight_of_generative
+    step = ClassRBMStep(params, B, visible,
+                        discriminative_weight=1.0 if s.discriminative else 0.0,
+                        labeled_weight=s.weight_of_generative,
+                        unlabeled_weight=s.unlabeled_weight, cd_steps=s.cd_steps)
     history = {"log_conditional": [], "epoch_time": []}
     for epoch in range(s.n_iter):
         start = time.perf_counter()
@@ -84,28 +77,14 @@ def train(settings, source, codes, rows, params, visible, rng):
         batches = source.batches(B, rng, s.shuffle, rows=rows)
         for i, batch in enumerate(batches):
             n = len(batch)
-            source.read(batch, buffer)
-            X = buffer[:n].astype(np.float64)
-            batch_codes = codes[batch]
-            is_labeled = batch_codes >= 0
-            model.zero(grads)
-            if is_labeled.any():
-                XL, cL = X[is_labeled], batch_codes[is_labeled]
-                A = model.hidden_input(XL, params)  # shared by both terms
-                if s.discriminative:
-                    total += model.discriminative_gradient(XL, cL, params, grads, A=A)
-                    n_labeled += len(cL)
-                if generative_weight > 0:
-                    model.generative_gradient(XL, cL, params, grads, rng, mean_fn,
-                                              s.cd_steps, generative_weight, A=A)
-            if not is_labeled.all() and s.unlabeled_weight > 0:
-                model.generative_gradient(X[~is_labeled], batch_codes[~is_labeled],
-                                          params, grads, rng, mean_fn, s.cd_steps,
-                                          s.unlabeled_weight)
+            source.read(batch, step.input_buffer)
+            batch_total, batch_labeled = step.gradient(codes[batch], rng)
+            total += batch_total
+            n_labeled += batch_labeled
             rate = s.learning_rate
             if s.learning_rate_schedule == "linear":
                 rate *= 1.0 - (epoch + i / len(batches)) / s.n_iter
-            model.sgd_step(params, velocity, grads, n, rate, s.momentum, s.weight_decay)
+            step.update(n, rate, s.momentum, s.weight_decay)
         if not all(np.isfinite(a).all() for a in params.arrays()):
             raise DivergenceError(
                 f"{s.name} diverged in epoch {epoch + 1}: the parameters "
@@ -114,10 +93,8 @@ def train(settings, source, codes, rows, params, visible, rng):
                 epoch=epoch + 1, learning_rate=s.learning_rate)
         if not s.discriminative:
             labeled_rows = rows[codes[rows] >= 0][:MONITOR_ROWS]
-            L = model.logits(read_rows(source, labeled_rows), params)
-            picked = codes[labeled_rows]
-            total = float(np.sum(log_softmax(L, axis=1)[np.arange(len(picked)), picked]))
-            n_labeled = len(picked)
+            total = step.log_conditional(source, labeled_rows, codes)
+            n_labeled = len(labeled_rows)
         history["log_conditional"].append(total / max(n_labeled, 1))
         history["epoch_time"].append(time.perf_counter() - start)
         if s.verbose:

@@ -75,5 +75,7 @@ def greedy_phase(params, name, source, sizes, statistics, visible, codes, labele
         shuffle=params["shuffle"], random_state=seeds[-1],
         verbose=params["verbose"]).fit(pen, codes[labeled])
     top = copy.deepcopy(top)
-    updown_params.top = top._params()
+    # Up-down fine-tunes the top in float64 with the rest of the net.
+    updown_params.top = _updown.top_model.ClassRBMParams(
+        *[np.asarray(a, dtype=np.float64) for a in top._params().arrays()])
     return source, rbms, top, updown_params

@@ -274,6 +274,9 @@ class RBMClassifier(_LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
         rng = make_generator(self.random_state)
         params = model.initial_params(source.n_features, self.n_components, len(classes),
                                       visible_bias, rng)
+        # Trained in float32, as the RBMs are (the reference math in
+        # class_rbm is float64).
+        params = model.ClassRBMParams(*[a.astype(np.float32) for a in params.arrays()])
         rows = np.arange(source.n_rows, dtype=np.int64)
         if self.unlabeled_weight == 0 or self.objective == "discriminative":
             rows = labeled  # unlabeled rows would contribute nothing

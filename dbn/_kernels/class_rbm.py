@@ -10,7 +10,24 @@ import math
 
 import numpy as np
 
-from .common import jit, sigmoid
+from .common import (
+    E0,
+    E1,
+    E2,
+    E3,
+    E4,
+    E5,
+    E6,
+    EXP2_LIMIT,
+    HALF,
+    LOG2E,
+    ONE,
+    ZERO,
+    fast,
+    jit,
+    sigmoid,
+    sigmoid32,
+)
 
 #: Terms of ``log(1 + e)`` multiplied together before one logarithm: each
 #: factor is at most 2, so 64 of them stay far from overflow.
@@ -171,3 +188,214 @@ def momentum_step(param, velocity, grad, scale, learning_rate, momentum, weight_
         step = momentum * v[i] + learning_rate * (scale * g[i] - weight_decay * p[i])
         v[i] = step
         p[i] += step
+
+
+# ---------------------------------------------------------------- training
+# The training step of ``dbn._generative.class_rbm_step``: float32 buffers,
+# one exponential per (row, class, hidden unit), float64 only where sums of
+# many terms are kept (the class logits).
+
+
+@fast
+def _exp_neg_abs32(x):
+    """``exp(-|x|)`` in float32 (vectorisable; see ``common.sigmoid32``)."""
+    y = -abs(x) * LOG2E
+    y = max(y, -EXP2_LIMIT)
+    n = np.floor(y + HALF)
+    f = y - n
+    poly = E0 + f * (E1 + f * (E2 + f * (E3 + f * (E4 + f * (E5 + f * E6)))))
+    return poly * np.int32((np.int32(n) + np.int32(127)) << np.int32(23)).view(np.float32)
+
+
+#: Hidden units per block of the logit sums: one ``log`` of a product of up
+#: to 64 factors ``1 + e`` (each at most 2) instead of 64 logarithms.
+_BLOCK = 64
+
+
+@fast
+def class_terms(A, c, UT, d, n, want_sigmoids, L, S):
+    """For rows ``r < n``: ``L[r, k] = d[k] + sum_j softplus(A[r, j] + c[j] +
+    UT[k, j])`` (float64: ``softmax(L[r])`` is ``p(y | x_r)``) and, if
+    ``want_sigmoids``, ``S[r, k, j] = sigmoid(...)`` of the same argument
+    from the same exponential."""
+    H = A.shape[1]
+    K = UT.shape[0]
+    for r in range(n):
+        for k in range(K):
+            total = np.float64(d[k])
+            for start in range(0, H, _BLOCK):
+                stop = min(start + _BLOCK, H)
+                positive = ZERO
+                product = ONE
+                for j in range(start, stop):
+                    x = A[r, j] + c[j] + UT[k, j]
+                    e = _exp_neg_abs32(x)
+                    inverse = ONE / (ONE + e)
+                    if want_sigmoids:
+                        S[r, k, j] = inverse if x > ZERO else e * inverse
+                    positive += max(x, ZERO)
+                    product *= ONE + e
+                total += np.float64(positive) + math.log(np.float64(product))
+            L[r, k] = total
+
+
+@jit
+def discriminative_rows(S, L, codes, n, weight, left, gUT, gd, P):
+    """The gradient of ``weight * sum_r log p(y_r | x_r)`` over the labeled
+    rows ``r < n`` (``codes[r] >= 0``), from :func:`class_terms`' ``S`` and
+    ``L``: ``left[r] = weight * sum_k e[r, k] S[r, k]`` with ``e[r, k] = [k ==
+    y_r] - p(k | x_r)`` (0 for unlabeled rows; the caller turns ``left`` into
+    the gradients of ``W`` and ``c``), ``gUT[k] += weight * sum_r e[r, k]
+    S[r, k]``, ``gd += weight * sum_r e[r]``. Returns ``sum_r log p(y_r | x_r)``
+    and the number of labeled rows. ``P`` is float64 scratch of length K."""
+    H = S.shape[2]
+    K = S.shape[1]
+    total = 0.0
+    count = 0
+    for r in range(n):
+        row = left[r]
+        for j in range(H):
+            row[j] = ZERO
+        y = codes[r]
+        if y < 0:
+            continue
+        top = L[r, 0]
+        for k in range(1, K):
+            top = max(top, L[r, k])
+        norm = 0.0
+        for k in range(K):
+            P[k] = math.exp(L[r, k] - top)
+            norm += P[k]
+        total += L[r, y] - top - math.log(norm)
+        count += 1
+        for k in range(K):
+            e = ((1.0 if k == y else 0.0) - P[k] / norm) * weight
+            gd[k] += e
+            e32 = np.float32(e)
+            s = S[r, k]
+            g = gUT[k]
+            for j in range(H):
+                term = e32 * s[j]
+                row[j] += term
+                g[j] += term
+    return total, count
+
+
+@fast
+def class_hidden_rows(A, c, UT, codes, n, uniforms, samples, record, weights, sign,
+                      left, gUT, gd):
+    """``p = sigmoid(A[r] + c + UT[codes[r]])`` for rows ``r < n``, a binary
+    sample of it into ``samples[r]``, and with ``record``: ``left[r] +=
+    sign * weights[r] * p`` and the class terms ``gUT[codes[r]] += sign *
+    weights[r] * p``, ``gd[codes[r]] += sign * weights[r]``."""
+    H = A.shape[1]
+    for r in range(n):
+        k = codes[r]
+        u = UT[k]
+        a = A[r]
+        h = samples[r]
+        z = uniforms[r]
+        w = np.float32(sign * weights[r])
+        if record and w != ZERO:
+            row = left[r]
+            g = gUT[k]
+            gd[k] += sign * weights[r]
+            for j in range(H):
+                p = sigmoid32(a[j] + c[j] + u[j])
+                h[j] = ONE if z[j] < p else ZERO
+                row[j] += w * p
+                g[j] += w * p
+        else:
+            for j in range(H):
+                p = sigmoid32(a[j] + c[j] + u[j])
+                h[j] = ONE if z[j] < p else ZERO
+
+
+@jit
+def sample_class_rows(L, n, uniforms, codes):
+    """A class per row ``r < n`` from ``softmax(L[r])`` (inverse CDF)."""
+    K = L.shape[1]
+    for r in range(n):
+        top = L[r, 0]
+        for k in range(1, K):
+            top = max(top, L[r, k])
+        norm = 0.0
+        for k in range(K):
+            norm += math.exp(L[r, k] - top)
+        target = uniforms[r] * norm
+        acc = 0.0
+        chosen = K - 1
+        for k in range(K):
+            acc += math.exp(L[r, k] - top)
+            if target < acc:
+                chosen = k
+                break
+        codes[r] = chosen
+
+
+@fast
+def add_bias_rows(Z, bias, n, sigmoid_units):
+    """``Z[r] = sigmoid(Z[r] + bias)`` (or ``Z[r] + bias``) for rows ``r < n``."""
+    m = Z.shape[1]
+    for r in range(n):
+        z = Z[r]
+        if sigmoid_units:
+            for j in range(m):
+                z[j] = sigmoid32(z[j] + bias[j])
+        else:
+            for j in range(m):
+                z[j] += bias[j]
+
+
+@jit
+def weighted_difference_sums(X, n, weights, out, acc):
+    """``out += sum_r weights[r] * (X[r] - X[n + r])`` over rows ``r < n``
+    (the visible biases' gradient: data rows, then their reconstructions),
+    accumulated in the float64 scratch ``acc``."""
+    V = X.shape[1]
+    acc[:] = 0.0
+    for r in range(n):
+        w = weights[r]
+        if w == 0.0:
+            continue
+        pos = X[r]
+        neg = X[n + r]
+        for i in range(V):
+            acc[i] += w * (pos[i] - neg[i])
+    for i in range(V):
+        out[i] += acc[i]
+
+
+@fast
+def momentum_step32(param, velocity, grad, scale, learning_rate, momentum, weight_decay):
+    """:func:`momentum_step` for float32 arrays of one shape (C-contiguous)."""
+    p = param.reshape(-1)
+    v = velocity.reshape(-1)
+    g = grad.reshape(-1)
+    lr = np.float32(learning_rate)
+    mom = np.float32(momentum)
+    sc = np.float32(scale)
+    decay = np.float32(weight_decay)
+    for i in range(p.size):
+        step = mom * v[i] + lr * (sc * g[i] - decay * p[i])
+        v[i] = step
+        p[i] += step
+
+
+@fast
+def momentum_step32_transposed(param, velocity, gradT, scale, learning_rate, momentum,
+                               weight_decay):
+    """:func:`momentum_step32` for a (H, K) ``param`` whose gradient is held
+    transposed, (K, H)."""
+    H, K = param.shape
+    lr = np.float32(learning_rate)
+    mom = np.float32(momentum)
+    sc = np.float32(scale)
+    decay = np.float32(weight_decay)
+    for j in range(H):
+        p = param[j]
+        v = velocity[j]
+        for k in range(K):
+            step = mom * v[k] + lr * (sc * gradT[k, j] - decay * p[k])
+            v[k] = step
+            p[k] += step
