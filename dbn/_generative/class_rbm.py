@@ -9,15 +9,16 @@ one (of ``log p(x, y)``) is CD-k. Parameters are float64 arrays in a
 of ``dbn._kernels.class_rbm``, which accumulate in float64 anyway, and in the
 passes over the weight matrix: with a wide hidden layer (the 2,000 units over
 500 of a generative DBN's top) every pass over ``W`` costs about as much as a
-minibatch's products, so the gradients accumulate into ``W``-sized buffers
-in place (:func:`add_outer`) and the momentum step is one fused pass
-(:func:`sgd_step`). Nothing here knows an estimator.
+minibatch's products, so the gradients go into ``W``-sized buffers in place
+(:func:`add_outer`) and the momentum step is one fused pass
+(:func:`sgd_step`). Training runs in float32 through
+:mod:`~dbn._generative.class_rbm_step`; these float64 functions are its
+reference and serve inference and up-down fine-tuning. Nothing here knows an estimator.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg.blas import dgemm
 
 from .._utils.lazy import lazy_import
 
@@ -59,21 +60,17 @@ def hidden_input(X, p):
 
 def add_outer(target, left, right, alpha=1.0, accumulate=True):
     """``target += alpha * left.T @ right`` in place (``target = ...`` with
-    ``accumulate`` False): one BLAS pass over the C-contiguous float64
-    ``target`` (H, V) for ``left`` (n, H) and ``right`` (n, V), instead of the
-    three or four of numpy's temporaries."""
-    beta = 1.0 if accumulate else 0.0
-    if target.flags.c_contiguous and target.dtype == np.float64:
-        out = dgemm(alpha, np.asarray(right, dtype=np.float64).T,
-                    np.asarray(left, dtype=np.float64).T, beta=beta, c=target.T,
-                    trans_b=1, overwrite_c=1)
-        if np.shares_memory(out, target):
-            return
-    product = alpha * (left.T @ right)
+    ``accumulate`` False, then without a temporary) for ``left`` (n, H) and
+    ``right`` (n, V). Through numpy's BLAS, as every other product of the
+    training loops: alternating two BLAS libraries (scipy's and numpy's each
+    bundle their own, with their own threads) in one loop made it several
+    times slower."""
     if accumulate:
-        target += product
-    else:
-        target[...] = product
+        target += alpha * (left.T @ right)
+        return
+    np.matmul(left.T, right, out=target)
+    if alpha != 1.0:
+        target *= alpha
 
 
 def logits(X, p):
