@@ -375,3 +375,15 @@ def test_hybrid_updown_adds_the_exact_conditional_gradient_at_the_top(seed):
                 numeric[index] += sign * mean_log_conditional(top) / 2e-6
         np.testing.assert_allclose(step, numeric, rtol=1e-5, atol=1e-8, err_msg=name)
     np.testing.assert_array_equal(after[1.0].b, after[None].b)  # no conditional term on b
+
+
+def test_updown_changes_the_published_top_rbm(digits):
+    """Up-down trains the top RBM in place: what predict uses is the
+    fine-tuned top, not the greedy one."""
+    Xtr, _, ytr, _ = digits
+    kw = dict(hidden_layer_sizes=(32,), top_components=32, pretrain_epochs=2,
+              random_state=0)
+    greedy = GenerativeDBNClassifier(updown_epochs=0, **kw).fit(Xtr[:300], ytr[:300])
+    tuned = GenerativeDBNClassifier(updown_epochs=2, **kw).fit(Xtr[:300], ytr[:300])
+    assert not np.allclose(tuned.top_.components_, greedy.top_.components_)
+    assert not np.allclose(tuned.predict_proba(Xtr[:50]), greedy.predict_proba(Xtr[:50]))

@@ -75,7 +75,10 @@ def greedy_phase(params, name, source, sizes, statistics, visible, codes, labele
         shuffle=params["shuffle"], random_state=seeds[-1],
         verbose=params["verbose"]).fit(pen, codes[labeled])
     top = copy.deepcopy(top)
-    # Up-down fine-tunes the top in float64 with the rest of the net.
-    updown_params.top = _updown.top_model.ClassRBMParams(
-        *[np.asarray(a, dtype=np.float64) for a in top._params().arrays()])
+    # Up-down fine-tunes the top in float64 with the rest of the net, in
+    # place: the published top_ holds the very arrays it updates.
+    for name in ("components_", "class_components_", "intercept_visible_",
+                 "intercept_hidden_", "intercept_class_"):
+        setattr(top, name, np.asarray(getattr(top, name), dtype=np.float64))
+    updown_params.top = top._params()
     return source, rbms, top, updown_params
