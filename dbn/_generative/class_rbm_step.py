@@ -77,6 +77,7 @@ class ClassRBMStep:
         self.gb = np.empty(V, dtype=f32)
         self.gc = np.empty(H, dtype=f32)
         self.gd = np.empty(Kc)
+        self.gd32 = np.empty(Kc, dtype=f32)
         self.velocity = [np.zeros_like(a) for a in params.arrays()]
 
     @property
@@ -185,5 +186,5 @@ class ClassRBMStep:
                                      weight_decay)
         K.momentum_step32(p.b, vb, self.gb, scale, learning_rate, momentum, 0.0)
         K.momentum_step32(p.c, vc, self.gc, scale, learning_rate, momentum, 0.0)
-        gd = self.gd.astype(np.float32)
-        K.momentum_step32(p.d, vd, gd, scale, learning_rate, momentum, 0.0)
+        np.copyto(self.gd32, self.gd)  # float64 sums, the float32 kernel's type
+        K.momentum_step32(p.d, vd, self.gd32, scale, learning_rate, momentum, 0.0)
