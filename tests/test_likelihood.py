@@ -181,3 +181,28 @@ def test_dbn_monitors_each_layer(bars):
                         - np.mean(naive.free_energy(X, W, b, c)), rtol=1e-4, atol=1e-5)
         X = rbm.transform(X.astype(np.float32)).astype(np.float64)
         held = rbm.transform(held.astype(np.float32)).astype(np.float64)
+
+
+@pytest.mark.parametrize("hidden", ["bernoulli", "relu"])
+@pytest.mark.parametrize("scale", [0.01, 1.0, 30.0])
+def test_pseudo_likelihood_gaps_match_two_free_energies(hidden, scale):
+    # The monitor takes the flipped rows' free energies from one up pass
+    # (and, for binary hidden units, vectorised float32 exponentials): it
+    # must agree with the two float64 free energies it replaces, also where
+    # weights are large enough to saturate every unit.
+    from dbn._rbm import likelihood
+    from dbn._rbm.training import sampled_pseudo_likelihood
+    from dbn._rbm.units import units
+
+    rng = np.random.default_rng(3)
+    X = rng.random((150, 20))
+    X[:, ::2] = X[:, ::2] > 0.5
+    p = likelihood.RBMParams(scale * rng.standard_normal((20, 70)), rng.standard_normal(20),
+                             rng.standard_normal(70), hidden=units(hidden))
+    flipped = X.copy()
+    rows = np.arange(len(X))
+    flipped[rows, rows % 20] = 1.0 - flipped[rows, rows % 20]
+    gap = likelihood.free_energy(flipped, p) - likelihood.free_energy(X, p)
+    expected = 20 * np.mean(-np.logaddexp(0.0, -gap))
+    assert_allclose(sampled_pseudo_likelihood(X.astype(np.float32), p), expected,
+                    rtol=1e-6, atol=1e-6)

@@ -161,3 +161,65 @@ def test_predict_block_matches_manual_forward():
     got = predict_block(X.astype(np.float64), coefs, intercepts, "sigmoid", "softmax",
                         np.float64)
     assert_allclose(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_one_step_updates_every_trainable_array_as_its_own_step_would(solver):
+    # The fused kernel walks a tuple of arrays: each must get exactly the
+    # update a one-array optimizer gives it, frozen ones none, and the L2
+    # weight of its own position.
+    rng = np.random.default_rng(1)
+    shapes = [(6, 5), (5, 3), (5,), (3,)]
+    params = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    grads = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    trainable, l2 = [True, False, True, True], [0.5, 0.5, 0.0, 0.25]
+    Optimizer = SGDOptimizer if solver == "sgd" else AdamOptimizer
+    together = Optimizer([p.copy() for p in params], learning_rate=0.05)
+    together.bind(grads, trainable, l2)
+    alone = [Optimizer([p.copy()], learning_rate=0.05) for p in params]
+    for _ in range(3):
+        together.step(0.1)
+        for k, opt in enumerate(alone):
+            if trainable[k]:
+                opt.update([grads[k]], [l2[k] * 0.1], [True])
+    for k, p in enumerate(together.params):
+        expected = alone[k].params[0] if trainable[k] else params[k]
+        assert_allclose(p, expected, rtol=1e-6, err_msg=f"array {k}")
+
+
+def test_optimizer_refuses_gradients_that_do_not_match_its_arrays():
+    p = [np.zeros((3, 2), np.float32), np.zeros(2, np.float32)]
+    opt = SGDOptimizer(p)
+    with pytest.raises(ValueError, match="gradients"):
+        opt.bind([np.zeros((2, 3), np.float32), np.zeros(2, np.float32)], [True, True],
+                 [0.0, 0.0])
+    with pytest.raises(ValueError, match="gradients"):
+        opt.bind([np.zeros((3, 2), np.float64), np.zeros(2, np.float32)], [True, True],
+                 [0.0, 0.0])
+    with pytest.raises(ValueError, match="match the parameters"):
+        opt.bind([np.zeros((3, 2), np.float32), np.zeros(2, np.float32)], [True], [0.0])
+
+
+@pytest.mark.parametrize("output, n_out, soft", [
+    ("softmax", 4, False), ("softmax", 4, True), ("sigmoid", 1, False),
+    ("sigmoid", 3, True), ("identity", 2, True)])
+def test_fused_output_delta_and_loss_match_the_reference(output, n_out, soft):
+    rng = np.random.default_rng(2)
+    out = rng.random((9, n_out)).astype(np.float32)
+    if output == "softmax":
+        out /= out.sum(1, keepdims=True)
+        out[0, 0] = 0.0  # a probability that underflowed: clipped, finite loss
+        T = (rng.dirichlet(np.ones(n_out), 9) if soft
+             else np.eye(n_out)[rng.integers(0, n_out, 9)]).astype(np.float32)
+    elif output == "sigmoid":
+        out[1, 0] = 1.0
+        T = (rng.random((9, n_out)) if soft else rng.integers(0, 2, (9, n_out))).astype(
+            np.float32)
+    else:
+        out = rng.normal(size=(9, n_out)).astype(np.float32)
+        T = rng.normal(size=(9, n_out)).astype(np.float32)
+    delta = np.empty_like(out)
+    total = K.output_delta_loss(delta, out, T, 1.0 / 9, K.LOSS_KINDS[output])
+    assert_allclose(delta, (out - T) / 9, rtol=1e-6)
+    # batch_loss on the same float32 block: the same clipping (float32's eps)
+    assert_allclose(total / 9, batch_loss(out, T, output), rtol=1e-5)

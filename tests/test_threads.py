@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import dbn
 from dbn._rbm import base as rbm_base
@@ -93,3 +93,36 @@ def test_predict_with_one_thread_equals_the_default():
     proba = clf.predict_proba(X)
     clf.set_params(n_jobs=1)
     np.testing.assert_allclose(clf.predict_proba(X), proba, rtol=1e-5, atol=1e-6)
+
+
+def test_small_minibatch_products_run_on_one_blas_thread(monkeypatch):
+    # Fine-tuning a tiny net hands its products to one BLAS thread (threads
+    # cost more than they give there); a large one keeps what it has; both
+    # leave the limits as they found them.
+    from dbn._nets import finetuning
+    from dbn._utils.threads import SMALL_PRODUCTS_FLOPS
+
+    X = np.random.default_rng(0).random((40, 6))
+    y = np.arange(40) % 2
+    seen = []
+    real_epoch = finetuning.Backprop.epoch
+
+    def probe(self, *args, **kwargs):
+        seen.append((self.flops_per_batch(), set(blas_threads().values())))
+        return real_epoch(self, *args, **kwargs)
+
+    monkeypatch.setattr(finetuning.Backprop, "epoch", probe)
+    before = blas_threads()
+    with threadpool_limits(2, user_api="blas"):
+        two = blas_threads()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            dbn.DBNClassifier((8,), pretrain_epochs=0, max_iter=1).fit(X, y)
+            dbn.DBNClassifier((2000, 2000), pretrain_epochs=0, max_iter=1, batch_size=40,
+                              dropout=0.0).fit(X, y)
+        assert blas_threads() == two
+    assert blas_threads() == before
+    (small_flops, small_threads), (large_flops, large_threads) = seen
+    assert small_flops < SMALL_PRODUCTS_FLOPS <= large_flops
+    assert small_threads == {1}
+    assert large_threads == set(two.values())

@@ -11,18 +11,10 @@ import math
 import numpy as np
 
 from .common import (
-    E0,
-    E1,
-    E2,
-    E3,
-    E4,
-    E5,
-    E6,
-    EXP2_LIMIT,
-    HALF,
-    LOG2E,
     ONE,
+    SOFTPLUS_BLOCK,
     ZERO,
+    exp_neg_abs32,
     fast,
     jit,
     sigmoid,
@@ -197,22 +189,6 @@ def momentum_step(param, velocity, grad, scale, learning_rate, momentum, weight_
 
 
 @fast
-def _exp_neg_abs32(x):
-    """``exp(-|x|)`` in float32 (vectorisable; see ``common.sigmoid32``)."""
-    y = -abs(x) * LOG2E
-    y = max(y, -EXP2_LIMIT)
-    n = np.floor(y + HALF)
-    f = y - n
-    poly = E0 + f * (E1 + f * (E2 + f * (E3 + f * (E4 + f * (E5 + f * E6)))))
-    return poly * np.int32((np.int32(n) + np.int32(127)) << np.int32(23)).view(np.float32)
-
-
-#: Hidden units per block of the logit sums: one ``log`` of a product of up
-#: to 64 factors ``1 + e`` (each at most 2) instead of 64 logarithms.
-_BLOCK = 64
-
-
-@fast
 def class_terms(A, c, UT, d, n, want_sigmoids, L, S):
     """For rows ``r < n``: ``L[r, k] = d[k] + sum_j softplus(A[r, j] + c[j] +
     UT[k, j])`` (float64: ``softmax(L[r])`` is ``p(y | x_r)``) and, if
@@ -223,13 +199,13 @@ def class_terms(A, c, UT, d, n, want_sigmoids, L, S):
     for r in range(n):
         for k in range(K):
             total = np.float64(d[k])
-            for start in range(0, H, _BLOCK):
-                stop = min(start + _BLOCK, H)
+            for start in range(0, H, SOFTPLUS_BLOCK):
+                stop = min(start + SOFTPLUS_BLOCK, H)
                 positive = ZERO
                 product = ONE
                 for j in range(start, stop):
                     x = A[r, j] + c[j] + UT[k, j]
-                    e = _exp_neg_abs32(x)
+                    e = exp_neg_abs32(x)
                     inverse = ONE / (ONE + e)
                     if want_sigmoids:
                         S[r, k, j] = inverse if x > ZERO else e * inverse

@@ -52,6 +52,22 @@ def sigmoid32(x):
     return ONE / (ONE + poly * scale)
 
 
+@fast
+def exp_neg_abs32(x):
+    """``exp(-|x|)`` in float32, vectorisable (the exponential of :func:`sigmoid32`)."""
+    y = -abs(x) * LOG2E
+    y = max(y, -EXP2_LIMIT)
+    n = np.floor(y + HALF)
+    f = y - n
+    poly = E0 + f * (E1 + f * (E2 + f * (E3 + f * (E4 + f * (E5 + f * E6)))))
+    return poly * np.int32((np.int32(n) + np.int32(127)) << np.int32(23)).view(np.float32)
+
+
+#: Terms per block of a sum of softplus values taken as one ``log`` of a
+#: product of up to 64 factors ``1 + exp(-|x|)`` (each at most 2).
+SOFTPLUS_BLOCK = 64
+
+
 @jit
 def sigmoid(x):
     # float64 reference: two branches so exp never overflows.

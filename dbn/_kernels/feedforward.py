@@ -148,48 +148,102 @@ def relu_backward_dropout(delta, A_dropped, mask):
             d[j] = d[j] * mk[j] if a[j] > ZERO else ZERO
 
 
-@fast
-def output_delta(delta, out, target, scale):
-    """``delta = (out - target) * scale``: the gradient of softmax + cross-entropy,
-    logistic + binary cross-entropy and identity + squared error alike."""
+#: Loss kinds of :func:`output_delta_loss`, by output activation.
+LOSS_KINDS = {"softmax": 0, "sigmoid": 1, "identity": 2}
+_EPS32 = float(np.finfo(np.float32).eps)
+
+
+@jit
+def output_delta_loss(delta, out, target, scale, kind):
+    """``delta = (out - target) * scale`` and, in the same pass, the summed loss.
+
+    The delta is the exact gradient of softmax + cross-entropy, logistic +
+    binary cross-entropy and identity + half squared error alike.
+
+    ``kind`` 0: cross-entropy of a softmax output, 1: binary cross-entropy of a
+    logistic output, 2: half squared error; probabilities are clipped to
+    [eps, 1 - eps] of float32 as :func:`dbn._nets.feedforward.batch_loss`
+    does. Terms with a zero target weight cost no logarithm, so one-hot targets
+    take one per row. Sums in float64.
+    """
     n, m = delta.shape
     s = np.float32(scale)
+    total = 0.0
     for r in range(n):
         d = delta[r]
         o = out[r]
         t = target[r]
         for j in range(m):
             d[j] = (o[j] - t[j]) * s
+        if kind == 0:
+            for j in range(m):
+                if t[j] != ZERO:
+                    total -= t[j] * math.log(max(float(o[j]), _EPS32))
+        elif kind == 1:
+            for j in range(m):
+                p = min(max(float(o[j]), _EPS32), 1.0 - _EPS32)
+                tj = float(t[j])
+                if tj != 0.0:
+                    total -= tj * math.log(p)
+                if tj != 1.0:
+                    total -= (1.0 - tj) * math.log1p(-p)
+        else:
+            for j in range(m):
+                e = float(o[j]) - float(t[j])
+                total += 0.5 * e * e
+    return total
 
 
 @fast
-def sgd_update(param, velocity, grad, learning_rate, momentum, nesterov, l2):
-    """Momentum SGD step in place (flat views); ``l2`` adds ``l2 * param``."""
+def sgd_update(params, velocities, grads, l2, l2_scale, learning_rate, momentum, nesterov):
+    """Momentum SGD step in place over every array of a net at once.
+
+    ``params``, ``velocities`` and ``grads`` are equally long tuples of flat
+    float32 views of equal lengths (checked by the caller); array ``k`` adds
+    ``l2[k] * l2_scale * param`` to its gradient (L2 on weights, 0 on biases).
+    One call per minibatch, whatever the depth: per-call overhead, not
+    arithmetic, is what small nets pay for.
+    """
     lr = np.float32(learning_rate)
     mom = np.float32(momentum)
-    decay = np.float32(l2)
-    for i in range(param.shape[0]):
-        g = grad[i] + decay * param[i]
-        v = mom * velocity[i] - lr * g
-        velocity[i] = v
+    for k in range(len(params)):
+        param = params[k]
+        velocity = velocities[k]
+        grad = grads[k]
+        decay = np.float32(l2[k] * l2_scale)
         if nesterov:
-            param[i] += mom * v - lr * g
+            for i in range(param.shape[0]):
+                g = grad[i] + decay * param[i]
+                v = mom * velocity[i] - lr * g
+                velocity[i] = v
+                param[i] += mom * v - lr * g
         else:
-            param[i] += v
+            for i in range(param.shape[0]):
+                g = grad[i] + decay * param[i]
+                v = mom * velocity[i] - lr * g
+                velocity[i] = v
+                param[i] += v
 
 
 @fast
-def adam_update(param, m1, m2, grad, step_size, beta1, beta2, epsilon, l2):
-    """Adam step in place (flat views); ``step_size`` includes bias correction."""
+def adam_update(params, first, second, grads, l2, l2_scale, step_size, beta1, beta2,
+                epsilon):
+    """Adam step in place over every array of a net at once (tuples of flat
+    views as in :func:`sgd_update`); ``step_size`` includes the bias correction."""
     b1 = np.float32(beta1)
     b2 = np.float32(beta2)
     lr = np.float32(step_size)
     eps = np.float32(epsilon)
-    decay = np.float32(l2)
-    for i in range(param.shape[0]):
-        g = grad[i] + decay * param[i]
-        a = b1 * m1[i] + (ONE - b1) * g
-        b = b2 * m2[i] + (ONE - b2) * g * g
-        m1[i] = a
-        m2[i] = b
-        param[i] -= lr * a / (np.sqrt(b) + eps)
+    for k in range(len(params)):
+        param = params[k]
+        m1 = first[k]
+        m2 = second[k]
+        grad = grads[k]
+        decay = np.float32(l2[k] * l2_scale)
+        for i in range(param.shape[0]):
+            g = grad[i] + decay * param[i]
+            a = b1 * m1[i] + (ONE - b1) * g
+            b = b2 * m2[i] + (ONE - b2) * g * g
+            m1[i] = a
+            m2[i] = b
+            param[i] -= lr * a / (np.sqrt(b) + eps)

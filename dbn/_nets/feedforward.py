@@ -85,6 +85,18 @@ class FeedForward:
             if rate > 0:
                 self.masks[layer] = np.empty((B, size), dtype=f32)
                 self.uniforms[layer] = np.empty((B, size), dtype=f32)
+        # Kernels looked up once, not per minibatch (small nets pay per call).
+        last = len(coefs) - 1
+        self._activate = [
+            _kernel(ACTIVATIONS[output_activation if layer == last
+                                else self.hidden_activations[layer]])
+            for layer in range(len(coefs))]
+        # _backward[layer]: through hidden layer ``layer``'s activation (and
+        # its dropout mask when it has one), indexed like self.acts.
+        self._backward = [None] + [
+            _kernel(DERIVATIVES[name][self.masks[layer + 1] is not None])
+            for layer, name in enumerate(self.hidden_activations)]
+        self._loss_kind = K.LOSS_KINDS[output_activation]
 
     @property
     def input_buffer(self):
@@ -99,42 +111,40 @@ class FeedForward:
 
     def forward(self, n, rng=None, train=False):
         """Forward pass on ``input_buffer[:n]``; returns the output block."""
-        last = len(self.coefs) - 1
+        acts, last = self.acts, len(self.coefs) - 1
         if train:
             self._drop(0, n, rng)
-        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
-            Z = self.acts[layer + 1][:n]
-            np.matmul(self.acts[layer][:n], W, out=Z)
-            if layer == last:
-                _kernel(ACTIVATIONS[self.output_activation])(Z, b)
-            else:
-                _kernel(ACTIVATIONS[self.hidden_activations[layer]])(Z, b)
-                if train:
-                    self._drop(layer + 1, n, rng)
-        return self.acts[-1][:n]
+        for layer, W in enumerate(self.coefs):
+            Z = acts[layer + 1][:n]
+            np.matmul(acts[layer][:n], W, out=Z)
+            self._activate[layer](Z, self.intercepts[layer])
+            if train and layer < last:
+                self._drop(layer + 1, n, rng)
+        return acts[-1][:n]
 
     def backward(self, n, target, first_trainable=0):
-        """Gradients of the mean loss over the batch, for layers >= first_trainable.
+        """Gradients of the mean loss over the batch, for layers >= first_trainable;
+        returns the batch's summed loss (computed in the output delta's pass).
 
         The output delta ``(output - target) / n`` is the exact gradient for
         softmax + cross-entropy, sigmoid + binary cross-entropy and identity +
         half squared error alike.
         """
-        L = len(self.coefs)
-        K.output_delta(self.deltas[-1][:n], self.acts[-1][:n], target, 1.0 / n)
-        for layer in range(L - 1, first_trainable - 1, -1):
-            delta = self.deltas[layer][:n]
-            np.matmul(self.acts[layer][:n].T, delta, out=self.coef_grads[layer])
+        acts, deltas = self.acts, self.deltas
+        loss = K.output_delta_loss(deltas[-1][:n], acts[-1][:n], target, 1.0 / n,
+                                   self._loss_kind)
+        for layer in range(len(self.coefs) - 1, first_trainable - 1, -1):
+            delta = deltas[layer][:n]
+            np.matmul(acts[layer][:n].T, delta, out=self.coef_grads[layer])
             _common.column_sums(delta, self.intercept_grads[layer])
             if layer > first_trainable:
-                below = self.deltas[layer - 1][:n]
+                below = deltas[layer - 1][:n]
                 np.matmul(delta, self.coefs[layer].T, out=below)
-                backward, backward_dropout = map(
-                    _kernel, DERIVATIVES[self.hidden_activations[layer - 1]])
                 if self.masks[layer] is not None:
-                    backward_dropout(below, self.acts[layer][:n], self.masks[layer][:n])
+                    self._backward[layer](below, acts[layer][:n], self.masks[layer][:n])
                 else:
-                    backward(below, self.acts[layer][:n])
+                    self._backward[layer](below, acts[layer][:n])
+        return loss
 
 
 def hidden_activations(hidden_activation, n_layers):

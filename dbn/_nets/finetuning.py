@@ -15,6 +15,7 @@ from sklearn.model_selection import train_test_split
 
 from .._stack.pretraining import auto_batch_size
 from .._utils.lazy import lazy_import
+from .._utils.threads import blas_threads_for
 from .._utils.warnings import warn
 from ..exceptions import DivergenceError
 from .feedforward import FeedForward, batch_loss, predict_block
@@ -226,6 +227,9 @@ class Backprop:
         self.trainable = [layer >= s.frozen_layers for layer in range(self.n_layers)] * 2
         self.grads = [*self.net.coef_grads, *self.net.intercept_grads]
         self.optimizer = make_optimizer(self.params, s, optimizer_state)
+        # The L2 term alpha * W / (batch rows) applies to weights, not biases.
+        self.optimizer.bind(self.grads, self.trainable,
+                            [s.alpha] * self.n_layers + [0.0] * self.n_layers)
         self.target_buf = np.empty((self.batch_size, n_targets), dtype=np.float32)
 
     def epoch(self, source, targets, rows, rng, loss_weights=None):
@@ -234,7 +238,6 @@ class Backprop:
         ``targets`` None: each row is its own target (an autoencoder).
         """
         s, net, target_buf = self.settings, self.net, self.target_buf
-        L = self.n_layers
         total, reported = 0.0, 0.0
         for batch in source.batches(self.batch_size, rng, s.shuffle, rows=rows):
             n = batch.shape[0]
@@ -245,13 +248,17 @@ class Backprop:
             else:
                 _kernels.gather_dense(targets, batch, target_buf)
             output = net.forward(n, rng, train=True)
-            total += batch_loss(output, target_buf[:n], s.output_activation) * n
             if loss_weights is not None:
                 reported += batch_loss(output, target_buf[:n], s.output_activation,
                                        loss_weights) * n
-            net.backward(n, target_buf[:n], s.frozen_layers)
-            self.optimizer.update(self.grads, [s.alpha / n] * L + [0.0] * L, self.trainable)
+            total += net.backward(n, target_buf[:n], s.frozen_layers)
+            self.optimizer.step(1.0 / n)
         return total, reported
+
+    def flops_per_batch(self):
+        """Floating-point operations of one full minibatch's products (forward,
+        weight gradients, backward deltas)."""
+        return 6.0 * self.batch_size * sum(W.size for W in self.net.coefs)
 
     def penalty(self, n_rows):
         """The epoch's mean L2 term, as scikit-learn's MLP reports it.
@@ -300,7 +307,8 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
     if s.verbose and not s.incremental:
         print(f"[{name}] fine-tuning {n_train} rows with {s.solver} at learning rate "
               f"{s.learning_rate:g}, up to {s.max_iter} epochs", flush=True)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"), \
+            blas_threads_for(backprop.flops_per_batch()):
         for epoch in range(first_iter, first_iter + s.max_iter):
             start = time.perf_counter()
             total, reported = backprop.epoch(source, targets, train_rows, rng, loss_weights)

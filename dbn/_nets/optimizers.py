@@ -35,7 +35,37 @@ def _check_params(params):
                              "array.")
 
 
-class SGDOptimizer:
+class _Optimizer:
+    """What both optimizers share: binding gradients, one kernel call per step.
+
+    :meth:`bind` flattens the trainable arrays into tuples of views once per
+    run; :meth:`step` then updates every array of the net with a single
+    kernel call per minibatch.
+    """
+
+    def bind(self, grads, trainable, l2_weights):
+        """Gradients ``grads[i]`` of ``params[i]`` (filled in place before each
+        step); only arrays with ``trainable[i]`` are updated, array ``i`` with
+        L2 weight ``l2_weights[i]`` (scaled per step by :meth:`step`)."""
+        _check_like(grads, self.params, "gradients")
+        keep = [i for i, t in enumerate(trainable) if t]
+        if len(trainable) != len(self.params) or len(l2_weights) != len(self.params):
+            raise ValueError("trainable flags and L2 weights must match the parameters "
+                             "one to one.")
+        self._keep = keep
+        self._grads = tuple(grads[i].reshape(-1) for i in keep)
+        self._l2 = np.array([l2_weights[i] for i in keep], dtype=np.float64)
+        self._flat = [tuple(arrays[i].reshape(-1) for i in keep)
+                      for arrays in (self.params, *self._moments())]
+
+    def update(self, grads, l2_factors, trainable):
+        """Bind ``grads`` and apply one step; ``l2_factors[i]`` scales the L2
+        term of ``params[i]``."""
+        self.bind(grads, trainable, l2_factors)
+        self.step(1.0)
+
+
+class SGDOptimizer(_Optimizer):
     """Momentum SGD (optionally Nesterov's) over a list of float32 arrays.
 
     Parameters
@@ -63,20 +93,23 @@ class SGDOptimizer:
         _check_like(velocities, params, "velocities")
         self.velocities = velocities
 
+    def _moments(self):
+        return (self.velocities,)
+
     def state(self):
         """The arrays and counters that continue this run (plain data, no object)."""
         return {"solver": self.solver, "velocities": self.velocities}
 
-    def update(self, grads, l2_factors, trainable):
-        """Apply one step; ``l2_factors[i]`` scales the L2 term of ``params[i]``."""
-        for i, (p, g, v) in enumerate(zip(self.params, grads, self.velocities, strict=True)):
-            if trainable[i]:
-                _kernels.sgd_update(p.reshape(-1), v.reshape(-1), g.reshape(-1),
-                                       self.learning_rate, self.momentum, self.nesterov,
-                                       l2_factors[i])
+    def step(self, l2_scale):
+        """One step from the bound gradients; the L2 weights are multiplied by
+        ``l2_scale`` (e.g. 1 / rows in the minibatch)."""
+        if self._keep:
+            params, velocities = self._flat
+            _kernels.sgd_update(params, velocities, self._grads, self._l2, l2_scale,
+                                self.learning_rate, self.momentum, self.nesterov)
 
 
-class AdamOptimizer:
+class AdamOptimizer(_Optimizer):
     """Adam (Kingma & Ba, 2014) over a list of float32 arrays.
 
     ``first``, ``second`` and ``t`` continue an earlier run (checked against
@@ -104,23 +137,24 @@ class AdamOptimizer:
         self.first = first
         self.second = second
 
+    def _moments(self):
+        return (self.first, self.second)
+
     def state(self):
         return {"solver": self.solver, "first": self.first, "second": self.second,
                 "t": self.t}
 
-    def update(self, grads, l2_factors, trainable):
+    def step(self, l2_scale):
         self.t += 1
         step = (
             self.learning_rate
             * np.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        for i, p in enumerate(self.params):
-            if trainable[i]:
-                _kernels.adam_update(p.reshape(-1), self.first[i].reshape(-1),
-                                        self.second[i].reshape(-1), grads[i].reshape(-1),
-                                        step, self.beta_1, self.beta_2, self.epsilon,
-                                        l2_factors[i])
+        if self._keep:
+            params, first, second = self._flat
+            _kernels.adam_update(params, first, second, self._grads, self._l2, l2_scale,
+                                 step, self.beta_1, self.beta_2, self.epsilon)
 
 
 OPTIMIZERS = {cls.solver: cls for cls in (SGDOptimizer, AdamOptimizer)}

@@ -9,6 +9,13 @@ them in a worker process (joblib's loky workers start with
 ``cpu_count() // n_jobs`` BLAS, OpenMP and Numba threads). That is why
 ``GridSearchCV(n_jobs=2)`` over dbn estimators does not oversubscribe the
 cores, while a plain ``fit`` uses all of them.
+
+Whatever ``n_jobs`` allows, fine-tuning whose minibatch products are small
+runs on one BLAS thread (:func:`blas_threads_for`): there, waking and
+joining a second thread for every product costs more than it gives.
+Numba's own pool stays unused: every kernel is serial, because a parallel
+kernel between two BLAS calls competes with BLAS's spinning threads
+(``benchmarks/bench_threads.py`` measures both).
 """
 
 import functools
@@ -60,6 +67,24 @@ def thread_limits(n_jobs):
             yield
     finally:
         numba.set_num_threads(previous)
+
+
+#: Floating-point operations per minibatch (forward and backward) below which
+#: fine-tuning runs on one BLAS thread. Measured on 2 cores (AMD, AVX2): a
+#: 64-256-256-10 net in batches of 14 (7 MFLOP) ran 1.28x faster on one
+#: thread than on two; at 25 MFLOP two threads were already 7% faster.
+SMALL_PRODUCTS_FLOPS = 16e6
+
+
+@contextmanager
+def blas_threads_for(flops_per_batch):
+    """One BLAS thread for the block when each minibatch's products together
+    take fewer than :data:`SMALL_PRODUCTS_FLOPS`; otherwise no change."""
+    if flops_per_batch >= SMALL_PRODUCTS_FLOPS:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def uses_threads(method):
