@@ -4,7 +4,7 @@ Runs the demo exactly as ``dbn demo`` does and saves what it printed, so that
 the README's demo block and its time can be checked against a stamped file
 (``tools/check_doc_figures.py``).
 
-Usage: python benchmarks/bench_demo.py [--seeds 5]
+Usage: python benchmarks/bench_demo.py [--seeds 3]
 """
 
 import argparse
@@ -17,7 +17,7 @@ from _common import save  # noqa: E402
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5, help="as dbn demo --seeds")
+    parser.add_argument("--seeds", type=int, default=3, help="as dbn demo --seeds")
     args = parser.parse_args(argv)
     from dbn._demo import run
 

@@ -21,7 +21,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="what pretraining buys on scikit-learn's digits "
                                     "(a minute or so on 2 cores)")
-    p.add_argument("--seeds", type=int, default=5, help="seeds to average over (default 5)")
+    p.add_argument("--seeds", type=int, default=3, help="seeds to average over (default 3)")
     p.add_argument("--verbose", action="count", default=0,
                    help="print every pretraining and fine-tuning epoch")
     p.set_defaults(func=demo)

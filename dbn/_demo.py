@@ -37,7 +37,7 @@ def _models(seed, pretrained_dbn):
     }
 
 
-def run(seeds=5, verbose=0, out=print):
+def run(seeds=3, verbose=0, out=print):
     """Run the demo; returns {setting: {model: [accuracy per seed]}}."""
     from sklearn.datasets import load_digits
     from sklearn.exceptions import ConvergenceWarning
