@@ -72,6 +72,14 @@ def speed_rows(times, reference="dbn", flops=None):
     return header + ["time vs dbn"], rows
 
 
+def blas_threads():
+    """Threads of numpy's BLAS in this process (what a peer should get too)."""
+    from threadpoolctl import threadpool_info
+
+    counts = [i["num_threads"] for i in threadpool_info() if i.get("user_api") == "blas"]
+    return max(counts) if counts else (os.cpu_count() or 1)
+
+
 def median_time(func, repeat):
     times = []
     for _ in range(repeat):

@@ -55,10 +55,12 @@ def contenders(X, y):
          2 * EPOCHS * batches, sk_rbm),
         ("DBNClassifier((256, 256)) fine-tuning", lambda: dbn.DBNClassifier(
             (H, H), **net).fit(X, y), EPOCHS * batches,
-         ("scikit-learn MLPClassifier", lambda: MLPClassifier((H, H), **mlp).fit(X, y))),
+         ("scikit-learn MLPClassifier",
+          lambda: MLPClassifier(hidden_layer_sizes=(H, H), **mlp).fit(X, y))),
         ("DBNRegressor((256, 256)) fine-tuning", lambda: dbn.DBNRegressor(
             (H, H), **net).fit(X, target), EPOCHS * batches,
-         ("scikit-learn MLPRegressor", lambda: MLPRegressor((H, H), **mlp).fit(X, target))),
+         ("scikit-learn MLPRegressor",
+          lambda: MLPRegressor(hidden_layer_sizes=(H, H), **mlp).fit(X, target))),
         ("DBNAutoencoder((256, 32)) fine-tuning", lambda: dbn.DBNAutoencoder(
             (H, 32), **net).fit(X), EPOCHS * batches, None),
         ("RBMClassifier(256)", lambda: dbn.RBMClassifier(

@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import (  # noqa: E402
+    blas_threads,
     interleaved_times,
     load_fashion,
     machine_info,
@@ -53,7 +54,8 @@ def torch_epoch_factory(X):
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(os.cpu_count() or 1)
+    # As many threads as numpy's BLAS has (OPENBLAS_NUM_THREADS=1 runs: one).
+    torch.set_num_threads(blas_threads())
     data = torch.from_numpy(X.astype(np.float32))
     gen = torch.Generator().manual_seed(0)
     n, v = data.shape
