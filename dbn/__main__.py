@@ -20,7 +20,7 @@ def main(argv=None):
                         version=f"dbn {__version__} (distribution scikit-dbn)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="what pretraining buys on scikit-learn's digits "
-                                    "(a minute or so on 2 cores)")
+                                    "(under a minute on 2 cores)")
     p.add_argument("--seeds", type=int, default=3, help="seeds to average over (default 3)")
     p.add_argument("--verbose", action="count", default=0,
                    help="print every pretraining and fine-tuning epoch")

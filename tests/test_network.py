@@ -223,3 +223,32 @@ def test_fused_output_delta_and_loss_match_the_reference(output, n_out, soft):
     assert_allclose(delta, (out - T) / 9, rtol=1e-6)
     # batch_loss on the same float32 block: the same clipping (float32's eps)
     assert_allclose(total / 9, batch_loss(out, T, output), rtol=1e-5)
+
+
+@pytest.mark.parametrize("edit", ["bias", "weights", "inputs", "missing"])
+def test_warm_start_refuses_a_net_whose_layers_do_not_chain(edit):
+    # The kernels index by the layers' shapes without bounds checks: an
+    # edited net must be refused before it reaches them (an edited bias
+    # once wrote past its array's end).
+    import warnings
+
+    from sklearn.datasets import load_digits
+
+    from dbn import DBNClassifier
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:120] / 16.0, y[:120]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = DBNClassifier((16, 8), pretrain_epochs=1, max_iter=1, random_state=0).fit(X, y)
+    clf.set_params(warm_start=True)
+    if edit == "bias":
+        clf.intercepts_[0] = np.zeros(3, np.float32)
+    elif edit == "weights":
+        clf.coefs_[1] = np.zeros((5, 8), np.float32)
+    elif edit == "inputs":
+        clf.coefs_[0] = np.zeros((10, 16), np.float32)
+    else:
+        clf.intercepts_.pop()
+    with pytest.raises(ValueError, match="start afresh"):
+        clf.fit(X, y)

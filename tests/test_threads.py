@@ -126,3 +126,22 @@ def test_small_minibatch_products_run_on_one_blas_thread(monkeypatch):
     assert small_flops < SMALL_PRODUCTS_FLOPS <= large_flops
     assert small_threads == {1}
     assert large_threads == set(two.values())
+
+
+def test_overlapping_small_blocks_restore_once_when_the_last_ends():
+    # Blocks may overlap (fits in threads release the GIL): the first sets one
+    # BLAS thread, the last restores; an inner block ending must not restore
+    # the limit its outer block still relies on.
+    import dbn._utils.threads as threads
+
+    with threadpool_limits(2, user_api="blas"):
+        two = blas_threads()
+        outer = threads.blas_threads_for(1.0)
+        inner = threads.blas_threads_for(1.0)
+        outer.__enter__()
+        inner.__enter__()
+        outer.__exit__(None, None, None)   # the outer one ends first
+        assert set(blas_threads().values()) == {1}
+        inner.__exit__(None, None, None)
+        assert blas_threads() == two
+        assert threads._small_blocks == 0 and threads._small_limiter is None

@@ -64,6 +64,7 @@ class FeedForward:
 
     def __init__(self, coefs, intercepts, hidden_activation, output_activation,
                  batch_size, dropout=0.0, input_dropout=0.0):
+        check_layers(coefs, intercepts)
         self.coefs = coefs
         self.intercepts = intercepts
         self.hidden_activations = hidden_activations(hidden_activation, len(coefs))
@@ -145,6 +146,26 @@ class FeedForward:
                 else:
                     self._backward[layer](below, acts[layer][:n])
         return loss
+
+
+def check_layers(coefs, intercepts):
+    """Refuse layers that do not chain (the kernels index by these shapes and
+    check no bounds): a restored or user-edited net must be whole."""
+    if len(coefs) == 0 or len(coefs) != len(intercepts):
+        raise ValueError(f"the net has {len(coefs)} weight matrices and {len(intercepts)} "
+                         "bias vectors; call fit (warm_start=False) to start afresh.")
+    for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        if not (isinstance(W, np.ndarray) and W.ndim == 2 and isinstance(b, np.ndarray)
+                and b.shape == (W.shape[1],)):
+            raise ValueError(
+                f"layer {layer} of the net has weights of shape {np.shape(W)} and biases "
+                f"of shape {np.shape(b)}, which do not match; call fit (warm_start=False) "
+                "to start afresh.")
+        if layer and W.shape[0] != coefs[layer - 1].shape[1]:
+            raise ValueError(
+                f"layer {layer} of the net takes {W.shape[0]} inputs but layer {layer - 1} "
+                f"has {coefs[layer - 1].shape[1]} units; call fit (warm_start=False) to "
+                "start afresh.")
 
 
 def hidden_activations(hidden_activation, n_layers):

@@ -296,6 +296,10 @@ def fine_tune(source, targets, labeled, coefs, intercepts, rng, settings, score_
     train_rows, val_rows = split_rows(labeled, targets, rng, s)
     n_train = len(train_rows)
     n_targets = source.n_features if targets is None else targets.shape[1]
+    if coefs and coefs[0].shape[0] != source.n_features:
+        raise ValueError(f"{name}: the net's first layer takes {coefs[0].shape[0]} inputs "
+                         f"but the data have {source.n_features} features; call fit "
+                         "(warm_start=False) to start afresh.")
     backprop = Backprop(coefs, intercepts, s, n_train, n_targets, optimizer_state)
     optimizer, params = backprop.optimizer, backprop.params
     report_scale = 1.0 if loss_weights is None else float(np.mean(loss_weights))

@@ -19,11 +19,12 @@ kernel between two BLAS calls competes with BLAS's spinning threads
 """
 
 import functools
+import threading
 from contextlib import contextmanager
 from numbers import Integral
 
 from joblib import cpu_count
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 #: The ``_parameter_constraints`` entry of ``n_jobs``.
 N_JOBS_CONSTRAINT = [Integral, None]
@@ -70,21 +71,45 @@ def thread_limits(n_jobs):
 
 
 #: Floating-point operations per minibatch (forward and backward) below which
-#: fine-tuning runs on one BLAS thread. Measured on 2 cores (AMD, AVX2): a
-#: 64-256-256-10 net in batches of 14 (7 MFLOP) ran 1.28x faster on one
-#: thread than on two; at 25 MFLOP two threads were already 7% faster.
+#: fine-tuning runs on one BLAS thread. From ``benchmarks/bench_threads.py``
+#: on 2 cores (AMD, AVX2): a 64-256-256-10 net in batches of 14 (7.1 MFLOP)
+#: fitted 1.40x faster on one thread than on two; at 25.3 MFLOP and above
+#: two threads were faster (1.19x and more).
 SMALL_PRODUCTS_FLOPS = 16e6
+
+# One controller for the process: threadpoolctl scans the loaded libraries
+# when a controller is made, which costs milliseconds per call (partial_fit
+# is called per minibatch). Blocks may overlap in threads (the kernels release
+# the GIL), so the first block in sets the limit and the last one out
+# restores it, rather than each restoring what it saw on entry.
+_small_lock = threading.Lock()
+_small_blocks = 0
+_small_limiter = None
+_controller = None
 
 
 @contextmanager
 def blas_threads_for(flops_per_batch):
     """One BLAS thread for the block when each minibatch's products together
     take fewer than :data:`SMALL_PRODUCTS_FLOPS`; otherwise no change."""
+    global _small_blocks, _small_limiter, _controller
     if flops_per_batch >= SMALL_PRODUCTS_FLOPS:
         yield
         return
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _small_lock:
+        if _small_blocks == 0:
+            if _controller is None:
+                _controller = ThreadpoolController()
+            _small_limiter = _controller.limit(limits=1, user_api="blas")
+        _small_blocks += 1
+    try:
         yield
+    finally:
+        with _small_lock:
+            _small_blocks -= 1
+            if _small_blocks == 0:
+                _small_limiter.restore_original_limits()
+                _small_limiter = None
 
 
 def uses_threads(method):
