@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                 # the suite (under 2 hours on 2 cores)
     python benchmarks/run.py --all           # and the per-feature experiments (~3.5 hours)
-    python benchmarks/run.py --quick         # small versions, a few minutes
+    python benchmarks/run.py --quick         # small versions (about 15 minutes)
     python benchmarks/run.py --only curves   # one experiment (repeatable)
     python benchmarks/run.py --list          # what there is
 
@@ -79,7 +79,7 @@ EXPERIMENTS = {
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="small versions of the experiments (a few minutes)")
+                        help="small versions of the experiments (about 15 minutes on 2 cores)")
     parser.add_argument("--only", action="append", choices=sorted(EXPERIMENTS),
                         metavar="NAME", help="run only this experiment (repeatable)")
     parser.add_argument("--all", action="store_true",
@@ -115,10 +115,33 @@ def main(argv=None):
         timings.append((name, time.perf_counter() - start, status))
         if status:
             failures.append(name)
-    print("\n".join(["", "experiment             seconds  status"] + [
+    text = "\n".join(["experiment             seconds  status"] + [
         f"{name:22s} {seconds:7.0f}  {'ok' if status == 0 else f'failed ({status})'}"
-        for name, seconds, status in timings]))
+        for name, seconds, status in timings])
+    print("\n" + text)
+    if not args.only:
+        save_timings(timings, args.quick, args.all)
     return 1 if failures else 0
+
+
+def save_timings(timings, quick, everything):
+    """Record how long the whole pass took: ``run_quick.md``, ``run_full.md``
+    or ``run_all.md`` in the results folder (the full one even for a quick
+    pass, whose own results go to ``results/quick/``)."""
+    sys.path.insert(0, str(HERE))
+    from _common import save as save_results
+    from _common import table
+
+    kind = "quick" if quick else ("all" if everything else "full")
+    total = sum(seconds for _, seconds, _ in timings)
+    rows = [[name, f"{seconds:.0f}", "ok" if status == 0 else f"failed ({status})"]
+            for name, seconds, status in timings]
+    text = (f"`python benchmarks/run.py{' --quick' if quick else ''}"
+            f"{' --all' if everything else ''}`: {len(timings)} experiments, "
+            f"{total / 60:.1f} minutes in all\n\n"
+            + table(["experiment", "seconds", "status"], rows))
+    save_results(f"run_{kind}", text, {"seconds": {n: t for n, t, _ in timings},
+                                       "status": {n: st for n, _, st in timings}})
 
 
 if __name__ == "__main__":
